@@ -21,6 +21,7 @@ VERSION := $(shell cat VERSION)
 SPEC_VERSION := $(shell sed -n 's/^:spec-version: *//p' spec/version.rst 2>/dev/null)
 
 CHECKS :=
+CONFORM :=
 CLEAN  :=
 
 # --- Debian packages -------------------------------------------------------
@@ -58,7 +59,7 @@ $(B)/.deps-ok: | $(B)
 
 # --- generated from spec/abi -----------------------------------------------
 ABI_SRC := $(sort $(wildcard spec/abi/*.yaml spec/abi/*/*.yaml)) conformance/tools/luoabi.py
-GEN_H   := $(B)/gen/luoc_abi_gen.h
+GEN_H   := $(B)/gen/luoc_abi_gen.h $(B)/gen/luoc_outcome_gen.h
 GEN_C   := $(B)/gen/luoc_profiles_gen.c
 
 $(GEN_H) $(GEN_C) &: $(ABI_SRC) conformance/tools/abigen.py $(DEPS)
@@ -77,3 +78,8 @@ clean:
 	rm -rf $(B) $(CLEAN)
 
 .PHONY: all check clean deps gen conform
+
+# The main job: the conformance suite on the bundled vectors, then
+# (when the runner is built) against the bundled reference implementation.
+conform: $(CONFORM)
+	@echo "make conform: done ($(words $(CONFORM)) suites)"

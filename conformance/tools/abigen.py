@@ -2,7 +2,7 @@
 """Generate the checker's C constants and profile tables from spec/abi.
 
 usage: abigen.py [--abi DIR] OUTDIR
-writes OUTDIR/luoc_abi_gen.h and OUTDIR/luoc_profiles_gen.c
+writes OUTDIR/luoc_abi_gen.h, OUTDIR/luoc_outcome_gen.h and OUTDIR/luoc_profiles_gen.c
 (--abi: read another copy of spec/abi, as the tests do)
 """
 import os
@@ -72,11 +72,13 @@ def field(abi, cid, sname, fname):
     return "{ 0, 0 }"
 
 
-def bits(abi, cid, sname, fname, bname):
+def bits(abi, cid, sname, fname, bname, key="bits"):
+    """'{ lsb, width }' of a bit-field; key "bits_be" for big-endian writers
+    (falls back to "bits" where the placement does not depend on byte order)."""
     _, s = abi.find_struct(cid, sname)
     for f in s["fields"]:
         if f["name"] == fname:
-            for b in f.get("bits", []):
+            for b in f.get(key, f.get("bits", [])):
                 if b["name"] == bname:
                     return "{ %d, %d }" % (b["lsb"], b["width"])
     raise luoabi.AbiError("%s: no bit-field %s.%s.%s" % (cid, sname, fname, bname))
@@ -134,6 +136,8 @@ def emit_memfd(abi, cid):
     lines.append("\t.folio_index = %s,\n" % field(abi, cid, "memfd_luo_folio_ser", "index"))
     lines.append("\t.folio_pfn = %s,\n" % bits(abi, cid, "memfd_luo_folio_ser", "foliodesc", "pfn"))
     lines.append("\t.folio_flags = %s,\n" % bits(abi, cid, "memfd_luo_folio_ser", "foliodesc", "flags"))
+    lines.append("\t.folio_pfn_be = %s,\n" % bits(abi, cid, "memfd_luo_folio_ser", "foliodesc", "pfn", "bits_be"))
+    lines.append("\t.folio_flags_be = %s,\n" % bits(abi, cid, "memfd_luo_folio_ser", "foliodesc", "flags", "bits_be"))
     lines.append("\t.folio_flags_known = %#x,\n"
                  % (const(abi, cid, "MEMFD_LUO_FOLIO_DIRTY") | const(abi, cid, "MEMFD_LUO_FOLIO_UPTODATE")))
     return "static const struct luoc_memfd_desc luoc_memfd_%s = {\n%s};\n\n" % (
@@ -201,6 +205,7 @@ def emit_profile(abi, pid):
     memfds = [h for h in c.get("handlers", []) if abi.components[h]["compatible"].startswith("memfd-")]
     add("\t.memfd = %s,\n" % ("&luoc_memfd_%s" % cident(memfds[0]).lower() if memfds else "NULL"))
     inc = prof["incoming"]
+    add("\t.compat_list_match = %s,\n" % ("true" if inc.get("compatible_match") == "list" else "false"))
     add("\t.out_default = %s,\n\t.out_luo_error = %s,\n" % (OUTCOME_C[inc["default"]], OUTCOME_C[inc["on_luo_error"]]))
     add("\t.outcomes = luoc_outcomes_%s,\n" % cident(pid).lower())
     add("\t.n_outcomes = %d,\n" % len(inc.get("outcomes") or {}))
@@ -239,6 +244,18 @@ def emit_profiles(abi):
     return "".join(out)
 
 
+def emit_outcomes():
+    """enum luoc_outcome in the order of luoabi.OUTCOMES (rising harm)."""
+    rows = "".join("\t%s,\n" % OUTCOME_C[o] for o in luoabi.OUTCOMES)
+    names = "".join("\t[%s] = \"%s\",\\\n" % (OUTCOME_C[o], o) for o in luoabi.OUTCOMES)
+    return (BANNER + "#ifndef LUOC_OUTCOME_GEN_H\n#define LUOC_OUTCOME_GEN_H\n\n"
+            "enum luoc_outcome {\n%s};\n\n"
+            "#define LUOC_N_OUTCOMES\t%d\n\n"
+            "/* Initialiser of a const char *[LUOC_N_OUTCOMES] indexed by the enum. */\n"
+            "#define LUOC_OUTCOME_NAMES {\\\n%s}\n\n"
+            "#endif /* LUOC_OUTCOME_GEN_H */\n" % (rows, len(luoabi.OUTCOMES), names))
+
+
 def write_if_changed(path, text):
     if os.path.exists(path) and open(path).read() == text:
         return
@@ -263,6 +280,7 @@ def main():
         return 1
     os.makedirs(args[0], exist_ok=True)
     write_if_changed(os.path.join(args[0], "luoc_abi_gen.h"), hdr)
+    write_if_changed(os.path.join(args[0], "luoc_outcome_gen.h"), emit_outcomes())
     write_if_changed(os.path.join(args[0], "luoc_profiles_gen.c"), src)
     return 0
 

@@ -211,6 +211,8 @@ class Abi:
                 if h not in self.components:
                     raise AbiError("%s: unknown handler %s" % (prof["_file"], h))
             inc = prof.get("incoming", {})
+            if inc.get("compatible_match", "exact") not in ("exact", "list"):
+                raise AbiError("%s: incoming.compatible_match must be exact or list" % prof["_file"])
             for key in ("default", "on_luo_error"):
                 if inc.get(key) not in OUTCOMES:
                     raise AbiError("%s: incoming.%s must be one of %s" % (prof["_file"], key, OUTCOMES))
@@ -233,18 +235,22 @@ class Abi:
             if s.get("packed") and f["offset"] != end:
                 raise AbiError("%s: packed struct has a gap before %s" % (where, f["name"]))
             end = f["offset"] + fsize
-            used = 0
-            for b in f.get("bits", []):
-                if b["lsb"] + b["width"] > fsize * 8:
-                    raise AbiError("%s: bit-field %s.%s does not fit" % (where, f["name"], b["name"]))
-                mask = ((1 << b["width"]) - 1) << b["lsb"]
-                if used & mask:
-                    raise AbiError("%s: bit-field %s.%s overlaps another" % (where, f["name"], b["name"]))
-                used |= mask
+            for key in ("bits", "bits_be"):
+                self._check_bits(where, f, fsize, f.get(key, []))
         if end > size:
             raise AbiError("%s: fields end at %d, past the size %d" % (where, end, size))
         if s.get("packed") and end != size:
             raise AbiError("%s: packed struct has %d trailing bytes" % (where, size - end))
+
+    def _check_bits(self, where, f, fsize, bitlist):
+        used = 0
+        for b in bitlist:
+            if b["lsb"] + b["width"] > fsize * 8:
+                raise AbiError("%s: bit-field %s.%s does not fit" % (where, f["name"], b["name"]))
+            mask = ((1 << b["width"]) - 1) << b["lsb"]
+            if used & mask:
+                raise AbiError("%s: bit-field %s.%s overlaps another" % (where, f["name"], b["name"]))
+            used |= mask
 
     # -- profile helpers ---------------------------------------------------
     def profile_components(self, pid):

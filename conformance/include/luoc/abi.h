@@ -54,16 +54,12 @@ enum luoc_memfd_form {
 	LUOC_MEMFD_FDT,			/* series-v6: a small FDT */
 };
 
-/* Incoming-kernel reaction, in rising order of harm. */
-enum luoc_outcome {
-	LUOC_OUT_ACCEPT,
-	LUOC_OUT_FRESH_START,
-	LUOC_OUT_RETRIEVE_ERROR,
-	LUOC_OUT_EIO,
-	LUOC_OUT_ENOENT,
-	LUOC_OUT_PANIC,
-	LUOC_OUT_UNDEFINED,
-};
+/*
+ * Incoming-kernel reaction, in rising order of harm: enum luoc_outcome and
+ * LUOC_OUTCOME_NAMES are generated from the outcome list that the profile
+ * YAML files use (conformance/tools/luoabi.py).
+ */
+#include "luoc_outcome_gen.h"
 
 struct luoc_outcome_row {
 	const char *req;
@@ -81,7 +77,8 @@ struct luoc_memfd_desc {
 	uint32_t all_seals;			/* 0: no seals in this version */
 	uint16_t folio_size;
 	struct luoc_field folio_desc, folio_index;
-	struct luoc_bits folio_pfn, folio_flags;
+	struct luoc_bits folio_pfn, folio_flags;	/* little-endian writers */
+	struct luoc_bits folio_pfn_be, folio_flags_be;	/* big-endian writers */
 	uint32_t folio_flags_known;
 };
 
@@ -130,6 +127,7 @@ struct luoc_profile {
 	const struct luoc_memfd_desc *memfd;
 
 	/* incoming kernel */
+	bool compat_list_match;		/* reader accepts the string anywhere in a list */
 	enum luoc_outcome out_default, out_luo_error;
 	const struct luoc_outcome_row *outcomes;
 	unsigned int n_outcomes;
