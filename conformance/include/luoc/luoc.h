@@ -61,7 +61,10 @@ struct luoc_finding {
  *   "session[3]"              an entry of the session array
  *   "session[3].file[7]"      a file entry
  *   "session[3].file[7].memfd.folio[12]"
+ *   "session[3].file[7].memfd.folios.chunk[1]"   a kho_vmalloc chunk
+ *   "session[3].file[7].memfd.folios.page[4]"    a folio-array page
  *   "flb[2]"
+ *   "workspace"               the caller's workspace (LUOC_ENOSPC)
  * The strings live in the checker's context and are valid only during
  * the callback.
  */
@@ -118,6 +121,8 @@ struct luoc_config {
 	size_t workspace_size;
 };
 
+#define LUOC_REASON_MAX	160
+
 struct luoc_result {
 	const struct luoc_profile *profile;	/* the profile checked against */
 	const char *detect_reason;		/* why it was chosen (detection) */
@@ -125,6 +130,8 @@ struct luoc_result {
 	uint32_t sessions, files, flbs;
 	uint64_t folios;
 	enum luoc_outcome outcome;		/* the profile's incoming kernel */
+	/* storage for detect_reason (it names the strings the state carries) */
+	char detect_text[LUOC_REASON_MAX];
 };
 
 /*
@@ -145,6 +152,15 @@ const struct luoc_profile *luoc_profile_find(const char *name);
 const struct luoc_profile *luoc_detect(const struct luoc_config *cfg,
 				       const struct luoc_mem *mem,
 				       const char **reason);
+
+/*
+ * As luoc_detect(), but writes a reason naming the strings the state
+ * carries ("kho-v1 root, luo-session-v2, /luo-flb present, handler
+ * memfd-v1: v7.0") into buf.
+ */
+const struct luoc_profile *luoc_detect_r(const struct luoc_config *cfg,
+					 const struct luoc_mem *mem,
+					 char *buf, size_t len);
 
 /* Outcome of the profile's incoming kernel for a requirement's violation. */
 enum luoc_outcome luoc_outcome_for(const struct luoc_profile *p, const char *req);

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
+/*
+ * detect.c - which profile does a state speak?
+ *
+ * All four luo-v1 profiles share the LUO root string, so the choice rests
+ * on the tuple of the other strings: the KHO root compatible, the session
+ * node compatible, whether /luo-flb exists, and the handler strings in the
+ * file entries.  Each profile of the table is scored against that tuple
+ * (KHO root first, then session, FLB, handlers); the best score wins and
+ * ties go to the newer profile.  Detection reads quietly: it reports
+ * nothing, the check that follows does.
+ */
+#include "luoc_int.h"
+
+enum {
+	M_KHO = 8,
+	M_SESS = 4,
+	M_FLB = 2,
+	M_HNDL = 1,
+	M_ALL = 15,
+};
+
+struct tuple {
+	char kho[32], sess[32];
+	bool have_luo, luo_ok, flb;
+	uint32_t memfd_seen;	/* bit k: profile k's memfd string in a file */
+	uint32_t memfd_known;	/* bit k: profile k has a handler at all */
+};
+
+static void first_string(const void *fdt, int node, char *dst, size_t size)
+{
+	int len;
+	const char *v = node >= 0 ? fdt_getprop(fdt, node, LUOC_PROP_COMPATIBLE, &len) : NULL;
+
+	dst[0] = '\0';
+	if (v && len > 0)
+		luoc_show_name(dst, size, (const uint8_t *)v, (size_t)len);
+}
+
+/* The LUO FDT's address from whichever sub-node property a profile uses. */
+static bool luo_addr(struct luoc_ctx *c, const void *fdt, uint64_t *phys)
+{
+	unsigned int i;
+	int node = -1, len;
+
+	for (i = 0; i < luoc_n_profiles && node < 0; i++)
+		node = luoc_fdt_node(fdt, 0, luoc_profiles[i].luo_entry);
+	if (node < 0)
+		return false;
+	for (i = 0; i < luoc_n_profiles; i++) {
+		const void *v = fdt_getprop(fdt, node, luoc_profiles[i].kho_sub_addr_prop, &len);
+
+		if (v && len == 8) {
+			*phys = luoc_ld(c, v, 8);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Handler strings of every file, read with the layout of profile q. */
+static void handlers(struct luoc_ctx *c, const void *fdt, const struct luoc_profile *q,
+		     struct tuple *t)
+{
+	const struct luoc_area *a = &q->sess_area;
+	int node = luoc_fdt_node(fdt, 0, q->sess_node), len;
+	const void *v = node >= 0 ? fdt_getprop(fdt, node, q->sess_hdr_prop, &len) : NULL;
+	const uint8_t *area;
+	uint64_t n, i, hdr;
+
+	if (!v || len != 8)
+		return;
+	hdr = luoc_ld(c, v, 8);
+	area = luoc_peek(c, hdr, (uint64_t)a->pages * c->ps);
+	if (!area)
+		return;
+	n = luoc_rd(c, area, a->hdr_count);
+	if (n > luoc_area_max(a, c->ps))
+		n = luoc_area_max(a, c->ps);
+	for (i = 0; i < n; i++) {
+		const uint8_t *e = area + a->hdr_size + i * a->entry_size;
+		uint64_t files = luoc_rd(c, e, q->sess_files), cnt = luoc_rd(c, e, q->sess_count), f;
+		const uint8_t *arr = luoc_peek(c, files, (uint64_t)q->file_area.pages * c->ps);
+
+		if (!arr)
+			continue;
+		if (cnt > luoc_area_max(&q->file_area, c->ps))
+			cnt = luoc_area_max(&q->file_area, c->ps);
+		for (f = 0; f < cnt; f++) {
+			const char *compat = (const char *)arr + f * q->file_area.entry_size +
+					     q->file_compat.off;
+			size_t cl = strnlen(compat, q->file_compat.size);
+			unsigned int k;
+
+			for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+				const struct luoc_memfd_desc *md = luoc_profiles[k].memfd;
+
+				if (md && cl == strlen(md->compat) && !memcmp(compat, md->compat, cl))
+					t->memfd_seen |= 1u << k;
+			}
+		}
+	}
+}
+
+static void read_luo(struct luoc_ctx *c, uint64_t phys, struct tuple *t)
+{
+	const struct luoc_loc loc = { .kind = LK_LUO_ROOT };
+	const char *flb = luoc_flb_node_name();
+	const struct luoc_profile *q = NULL;
+	const void *fdt;
+	unsigned int i;
+	int node;
+
+	if (luoc_fdt_open(c, &loc, R_FDT_001, phys, c->ps, &fdt))
+		return;
+	t->luo_ok = true;
+	node = luoc_fdt_node(fdt, 0, c->p->sess_node);
+	first_string(fdt, node, t->sess, sizeof(t->sess));
+	t->flb = flb && luoc_fdt_node(fdt, 0, flb) >= 0;
+	for (i = 0; i < luoc_n_profiles; i++)
+		if (!strcmp(t->sess, luoc_profiles[i].sess_compat))
+			q = &luoc_profiles[i];
+	if (q)
+		handlers(c, fdt, q, t);
+}
+
+static unsigned int score(const struct tuple *t, unsigned int k)
+{
+	const struct luoc_profile *p = &luoc_profiles[k];
+	unsigned int s = 0;
+
+	if (!strcmp(t->kho, p->kho_compat))
+		s |= M_KHO;
+	if (!t->luo_ok)
+		return s;
+	if (!strcmp(t->sess, p->sess_compat))
+		s |= M_SESS;
+	if (t->flb == (p->flb_node != NULL))
+		s |= M_FLB;
+	/* handlers: none seen, or this profile's string among those seen */
+	if (!t->memfd_seen || (t->memfd_seen & (1u << k)))
+		s |= M_HNDL;
+	return s;
+}
+
+static void reason(char *buf, size_t len, const struct tuple *t, const struct luoc_profile *p,
+		   unsigned int s)
+{
+	const char *hn = "";
+	unsigned int k;
+
+	for (k = 0; k < luoc_n_profiles && k < 32; k++)
+		if ((t->memfd_seen & (1u << k)) && luoc_profiles[k].memfd)
+			hn = luoc_profiles[k].memfd->compat;
+	if (!t->have_luo)
+		luoc_snprintf(buf, len, "%s root, no LUO sub-node: %s%s", t->kho[0] ? t->kho : "unknown",
+			      p->name, s & M_KHO ? "" : " (closest; the KHO root string is unknown)");
+	else
+		luoc_snprintf(buf, len, "%s root, %s, /%s %s%s%s: %s%s%s%s%s%s",
+			      t->kho[0] ? t->kho : "unknown", t->sess[0] ? t->sess : "no session node",
+			      luoc_flb_node_name() ? luoc_flb_node_name() : "flb",
+			      t->flb ? "present" : "absent", hn[0] ? ", handler " : "", hn, p->name,
+			      s == M_ALL ? "" : " (closest; differs in",
+			      s & M_KHO || s == M_ALL ? "" : " kho",
+			      s & M_SESS || s == M_ALL ? "" : " session",
+			      s & M_FLB || s == M_ALL ? "" : " flb",
+			      s == M_ALL ? "" : (s & M_HNDL ? ")" : " handler)"));
+}
+
+const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
+					   const struct luoc_mem *mem,
+					   char *buf, size_t len, bool guess, unsigned int *scorep)
+{
+	const struct luoc_loc loc = { .kind = LK_KHO_ROOT };
+	struct luoc_result res;
+	struct luoc_ctx c;
+	struct tuple t;
+	const void *fdt;
+	unsigned int k, best = 0, bs = 0;
+	uint64_t luo = 0;
+
+	__builtin_memset(&c, 0, sizeof(c));
+	__builtin_memset(&t, 0, sizeof(t));
+	__builtin_memset(&res, 0, sizeof(res));
+	c.cfg = cfg;
+	c.mem = mem;
+	c.res = &res;
+	c.quiet = true;
+	c.outcome_override = -1;
+	c.ps = cfg->page_size;
+	c.pshift = LUOC_LOG2(cfg->page_size);
+	c.be = cfg->big_endian;
+	c.p = &luoc_profiles[luoc_n_profiles - 1];
+	luoc_ws_init(&c);
+	if (luoc_fdt_open(&c, &loc, R_KHO_001, cfg->kho_root,
+			  cfg->kho_root_size ? cfg->kho_root_size : c.ps, &fdt)) {
+		luoc_snprintf(buf, len, "KHO root FDT at 0x%llx unreadable",
+			      (unsigned long long)cfg->kho_root);
+		return guess ? c.p : NULL;
+	}
+	first_string(fdt, 0, t.kho, sizeof(t.kho));
+	t.have_luo = luo_addr(&c, fdt, &luo);
+	if (t.have_luo)
+		read_luo(&c, luo, &t);
+	if (t.have_luo && !t.luo_ok && !guess) {
+		luoc_snprintf(buf, len, "%s root, LUO FDT at 0x%llx unreadable", t.kho,
+			      (unsigned long long)luo);
+		return NULL;
+	}
+	for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+		unsigned int s = score(&t, k);
+
+		if (s >= bs) {
+			bs = s;
+			best = k;
+		}
+	}
+	reason(buf, len, &t, &luoc_profiles[best], bs);
+	if (scorep)
+		*scorep = t.have_luo ? bs : (bs & M_KHO ? M_ALL : 0);
+	return &luoc_profiles[best];
+}
+
+const struct luoc_profile *luoc_detect_r(const struct luoc_config *cfg,
+					 const struct luoc_mem *mem, char *buf, size_t len)
+{
+	if (luoc_cfg_check(cfg, mem) || !buf || !len)
+		return NULL;
+	return luoc_detect_buf(cfg, mem, buf, len, false, NULL);
+}
+
+const struct luoc_profile *luoc_detect(const struct luoc_config *cfg,
+				       const struct luoc_mem *mem,
+				       const char **why)
+{
+	char buf[LUOC_REASON_MAX];
+	const struct luoc_profile *p;
+	unsigned int s = 0;
+
+	if (luoc_cfg_check(cfg, mem)) {
+		if (why)
+			*why = "bad configuration";
+		return NULL;
+	}
+	p = luoc_detect_buf(cfg, mem, buf, sizeof(buf), false, &s);
+	if (why)	/* static text; luoc_detect_r() names the strings seen */
+		*why = !p ? "KHO root or LUO FDT unreadable" :
+		       s == M_ALL ? "every component string of the state matches this profile" :
+		       "closest profile: some component strings of the state differ";
+	return p;
+}

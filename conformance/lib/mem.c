@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
+/*
+ * mem.c - the one door to the state's memory.
+ *
+ * luoc_need() maps bytes the state references and, when they are not
+ * there, says why: the address range wraps (checked before map() is ever
+ * called with it), the bytes are absent from the image (LUO-IMG-003), or
+ * they are absent as read but present byte-swapped, which means a u64 was
+ * written in the other byte order (LUO-FDT-004).
+ */
+#include "luoc_int.h"
+
+const void *luoc_peek(const struct luoc_ctx *c, uint64_t phys, uint64_t len)
+{
+	uint64_t end;
+
+	if (!len || luoc_add_ovf(phys, len, &end))
+		return NULL;
+	return c->mem->map(c->mem->ctx, phys, len);
+}
+
+bool luoc_addr_swapped(const struct luoc_ctx *c, uint64_t val, uint64_t len)
+{
+	uint64_t sw = __builtin_bswap64(val);
+
+	return sw != val && sw && luoc_peek(c, sw, len) != NULL;
+}
+
+const void *luoc_need(struct luoc_ctx *c, const struct luoc_loc *loc, const char *req,
+		      uint64_t phys, uint64_t len, const char *what)
+{
+	const void *ptr;
+	uint64_t end;
+
+	if (luoc_add_ovf(phys, len, &end)) {
+		luoc_report(c, loc, req, SEV_E, -LUOC_ERANGE, phys,
+			    "%s at 0x%llx + 0x%llx bytes wraps past the end of the address space",
+			    what, (unsigned long long)phys, (unsigned long long)len);
+		return NULL;
+	}
+	ptr = luoc_peek(c, phys, len);
+	if (ptr)
+		return ptr;
+	if (luoc_addr_swapped(c, phys, len))
+		luoc_report(c, loc, R_FDT_004, SEV_E, -LUOC_EBYTEORDER, phys,
+			    "%s address 0x%llx is not in the image but its byte swap 0x%llx is: written in the wrong byte order",
+			    what, (unsigned long long)phys,
+			    (unsigned long long)__builtin_bswap64(phys));
+	else
+		luoc_report(c, loc, R_IMG_003, SEV_E, -LUOC_EABSENT, phys,
+			    "%s (0x%llx bytes at 0x%llx) is not in the image",
+			    what, (unsigned long long)len, (unsigned long long)phys);
+	return NULL;
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
+/*
+ * session.c - /luo-session, the session area and each session entry
+ * (LUO-SESS-001..008).
+ *
+ * The session area is one preserved block of LUO_SESSION_PGCNT pages: a
+ * header, then 'count' fixed-size entries.  A count beyond the limit is
+ * reported and the walk goes on over the entries that fit, so one run
+ * still lists every other defect.
+ */
+#include "luoc_int.h"
+
+/* LUO-SESS-005 / FILE-002 / FLB-005: a NUL-terminated, non-empty name field. */
+bool luoc_name_check(struct luoc_ctx *c, const struct luoc_loc *loc, const char *req,
+		     uint64_t phys, const uint8_t *name, size_t len, const char *what)
+{
+	size_t n = strnlen((const char *)name, len);
+	char shown[LUOC_NAME_SHOW + 1];
+
+	if (n == len) {
+		luoc_show_name(shown, sizeof(shown), name, len);
+		luoc_report(c, loc, req, SEV_E, -LUOC_ESTRING, phys,
+			    "%s \"%s\" is not NUL-terminated within its %zu bytes", what, shown, len);
+		return false;
+	}
+	if (!n) {
+		luoc_report(c, loc, req, SEV_E, -LUOC_ESTRING, phys, "%s is empty", what);
+		return false;
+	}
+	if (!luoc_all_zero(name + n, len - n))
+		luoc_report(c, loc, req, SEV_W, -LUOC_ESTRING, phys,
+			    "%s has non-zero bytes after its NUL", what);
+	return true;
+}
+
+static void session_one(struct luoc_ctx *c, uint32_t i, const uint8_t *e, uint64_t phys)
+{
+	const struct luoc_profile *p = c->p;
+	const struct luoc_loc loc = { .kind = LK_SESSION, .s = i };
+	uint64_t files = luoc_rd(c, e, p->sess_files), count = luoc_rd(c, e, p->sess_count);
+	char shown[LUOC_NAME_SHOW + 1];
+
+	luoc_name_check(c, &loc, R_SESS_005, phys, e + p->sess_name.off, p->sess_name.size,
+			"session name");
+	luoc_show_name(shown, sizeof(shown), e + p->sess_name.off, p->sess_name.size);
+	c->res->sessions++;
+	if (c->vis && c->vis->session && !c->quiet)
+		c->vis->session(c->vis->ctx, i, shown, count);
+	if (!count != !files) {
+		luoc_report(c, &loc, R_SESS_007, SEV_E, -LUOC_ERANGE, phys,
+			    "file count %llu but file array address 0x%llx",
+			    (unsigned long long)count, (unsigned long long)files);
+		return;
+	}
+	if (p->sess_pgcnt.size) {
+		uint64_t pg = luoc_rd(c, e, p->sess_pgcnt), want = files ? p->file_area.pages : 0;
+
+		if (pg != want)
+			luoc_report(c, &loc, R_SESS_008, SEV_E, -LUOC_ERANGE, phys,
+				    "pgcnt %llu, expected %llu", (unsigned long long)pg,
+				    (unsigned long long)want);
+	}
+	if (count)
+		luoc_files_check(c, i, files, count);
+}
+
+static void area_check(struct luoc_ctx *c, uint64_t hdr)
+{
+	const struct luoc_profile *p = c->p;
+	const struct luoc_area *a = &p->sess_area;
+	const struct luoc_loc loc = { .kind = LK_LUO_SESS };
+	uint64_t bytes = (uint64_t)a->pages * c->ps, max = luoc_area_max(a, c->ps);
+	uint64_t count, n, i;
+	const uint8_t *area;
+
+	c->stage = ST_OPEN;
+	if (!luoc_aligned(hdr, c->ps))
+		luoc_report(c, &loc, R_SESS_003, SEV_E, -LUOC_EALIGN, hdr,
+			    "%s 0x%llx is not page aligned", p->sess_hdr_prop,
+			    (unsigned long long)hdr);
+	area = luoc_need(c, &loc, R_SESS_003, hdr, bytes, "session area");
+	luoc_rset_add(c, &c->st, &loc, hdr, bytes, false);
+	luoc_kmap_require(c, &loc, hdr, bytes, "session area");
+	if (!area)
+		return;
+	if (a->hdr_pgcnt.size && luoc_rd(c, area, a->hdr_pgcnt) != a->pages)
+		luoc_report(c, &loc, R_SESS_008, SEV_E, -LUOC_ERANGE, hdr,
+			    "session header pgcnt %llu, expected %u",
+			    (unsigned long long)luoc_rd(c, area, a->hdr_pgcnt), a->pages);
+	count = luoc_rd(c, area, a->hdr_count);
+	n = count;
+	if (count > max) {
+		/* the entries past the limit are not the writer's: walk none */
+		luoc_report(c, &loc, R_SESS_004, SEV_E, -LUOC_ERANGE, hdr,
+			    "session count %llu exceeds LUO_SESSION_MAX %llu: entries not checked",
+			    (unsigned long long)count, (unsigned long long)max);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t off = a->hdr_size + i * a->entry_size;
+
+		session_one(c, (uint32_t)i, area + off, hdr + off);
+	}
+	luoc_unique_names(c, LK_SESSION, R_SESS_006, area + a->hdr_size, hdr + a->hdr_size,
+			  a->entry_size, p->sess_name, n, "session name");
+}
+
+void luoc_sessions_check(struct luoc_ctx *c, const void *fdt)
+{
+	const struct luoc_profile *p = c->p;
+	const struct luoc_loc loc = { .kind = LK_LUO_SESS };
+	const char *props[2] = { LUOC_PROP_COMPATIBLE, p->sess_hdr_prop };
+	int node = luoc_fdt_node(fdt, 0, p->sess_node);
+	uint64_t hdr;
+	int compat;
+
+	c->stage = ST_LUOFDT;
+	if (node < 0) {
+		luoc_report(c, &loc, R_SESS_001, SEV_E, -LUOC_EMISSING, LUOC_NO_PHYS,
+			    "node /%s is missing", p->sess_node);
+		return;
+	}
+	compat = luoc_check_compat(c, &loc, R_SESS_002, fdt, node, p->sess_compat);
+	luoc_fdt_extras(c, &loc, fdt, node, props, 2, NULL, 0);
+	if (luoc_prop_u64(c, &loc, R_SESS_003, fdt, node, p->sess_hdr_prop, &hdr))
+		return;
+	if (!hdr) {
+		luoc_report(c, &loc, R_SESS_003, SEV_E, -LUOC_ERANGE, 0, "%s is 0",
+			    p->sess_hdr_prop);
+		return;
+	}
+	if (compat < 0) {
+		/* another version's layout: decoding it as ours would only mislead */
+		luoc_report(c, &loc, R_SESS_002, SEV_N, -LUOC_ECOMPAT, hdr,
+			    "the session area is not decoded: its layout is not %s's", p->sess_compat);
+		return;
+	}
+	area_check(c, hdr);
+	c->stage = ST_LUOFDT;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
+/*
+ * workspace.c - the caller's scratch buffer, used from both ends.
+ *
+ * The core allocates nothing.  Tables that live for the whole check (the
+ * kho-v1 bitmap index, the range sets) grow up from the bottom; folio jobs
+ * grow down from the top.  When the two meet the core reports LUOC_ENOSPC
+ * once and skips only the check that needed the room.
+ */
+#include "luoc_int.h"
+
+#define WS_ALIGN	8
+
+void luoc_ws_init(struct luoc_ctx *c)
+{
+	uintptr_t b = (uintptr_t)c->cfg->workspace;
+	uintptr_t e = b + c->cfg->workspace_size;
+	uintptr_t ab = (b + WS_ALIGN - 1) & ~(uintptr_t)(WS_ALIGN - 1);
+
+	if (!c->cfg->workspace || ab >= e) {
+		c->ws.lo = c->ws.hi = NULL;
+		return;
+	}
+	c->ws.lo = (uint8_t *)ab;
+	c->ws.hi = (uint8_t *)(e & ~(uintptr_t)(WS_ALIGN - 1));
+	if (c->ws.hi < c->ws.lo)
+		c->ws.hi = c->ws.lo;
+}
+
+size_t luoc_ws_free(const struct luoc_ctx *c)
+{
+	return (size_t)(c->ws.hi - c->ws.lo);
+}
+
+void *luoc_ws_take_lo(struct luoc_ctx *c, size_t bytes)
+{
+	void *p;
+
+	bytes = (bytes + WS_ALIGN - 1) & ~(size_t)(WS_ALIGN - 1);
+	if (luoc_ws_free(c) < bytes)
+		return NULL;
+	p = c->ws.lo;
+	c->ws.lo += bytes;
+	return p;
+}
+
+void *luoc_ws_take_hi(struct luoc_ctx *c, size_t bytes)
+{
+	bytes = (bytes + WS_ALIGN - 1) & ~(size_t)(WS_ALIGN - 1);
+	if (luoc_ws_free(c) < bytes)
+		return NULL;
+	c->ws.hi -= bytes;
+	return c->ws.hi;
+}
+
+void luoc_ws_enospc(struct luoc_ctx *c, const char *what)
+{
+	struct luoc_loc loc = { .kind = LK_WORKSPACE };
+
+	if (c->ws.enospc)
+		return;
+	c->ws.enospc = true;
+	luoc_report(c, &loc, R_MEM_002, SEV_W, -LUOC_ENOSPC, LUOC_NO_PHYS,
+		    "workspace of %llu bytes is too small: %s skipped (see luoc_workspace_hint)",
+		    (unsigned long long)c->cfg->workspace_size, what);
+}
+
+/*
+ * Enough for every index and range a state in image_bytes can need: at
+ * most one range or index entry (32 bytes) and one job share (40 bytes per
+ * file, far fewer than pages) per 4 KiB page, plus slack for small states.
+ */
+size_t luoc_workspace_hint(uint64_t image_bytes)
+{
+	uint64_t pages = image_bytes / 4096 + 1;
+	uint64_t want = (uint64_t)1 << 20;
+
+	if (pages > ((uint64_t)SIZE_MAX - want) / 48)
+		return SIZE_MAX;
+	return (size_t)(want + pages * 48);
+}
