@@ -55,7 +55,13 @@ const void *luoc_image_map(void *img, uint64_t phys, uint64_t len);
 bool luoc_image_segment(const struct luoc_image *img, unsigned int i,
 			uint64_t *phys, uint64_t *len);
 
-/* Overlapping PT_LOAD segments (LUO-IMG-004): index of the first pair, or -1. */
+/*
+ * Overlapping PT_LOAD segments (LUO-IMG-004): -1 when none; otherwise the
+ * sorted index i (>= 1) of the first segment that starts inside an earlier
+ * one, with *phys (if not NULL) set to its start, the first shared byte.
+ * map() still works on such an image; which segment serves the shared bytes
+ * is unspecified.
+ */
 int luoc_image_overlap(const struct luoc_image *img, uint64_t *phys);
 
 /* --- writer --- */
@@ -76,7 +82,19 @@ void luoc_image_writer_set_note(struct luoc_image_writer *w, const struct luoc_i
 int luoc_image_writer_add(struct luoc_image_writer *w, uint64_t phys, const void *data, uint64_t len);
 /* Add a zero-filled range (stored as file bytes; use for pages that must be present). */
 int luoc_image_writer_add_zero(struct luoc_image_writer *w, uint64_t phys, uint64_t len);
-/* Write the ELF core to path (atomically: temp file + rename).  0 or -errno. */
+/*
+ * Add a segment that is never merged with any other, so a malformed image
+ * can carry overlapping or split PT_LOADs.  Segments are written sorted by
+ * phys; equal addresses keep the order they were added in.
+ */
+int luoc_image_writer_add_raw(struct luoc_image_writer *w, uint64_t phys,
+			      const void *data, uint64_t len);
+/*
+ * Write the ELF core to path (atomically: temp file + rename).  0 or -errno.
+ * Without luoc_image_writer_set_note() the image has no LUO note.  The
+ * output depends only on what was added: no timestamps, fixed header
+ * fields, PT_NOTE first, PT_LOADs sorted by phys at 4096-aligned offsets.
+ */
 int luoc_image_writer_write(struct luoc_image_writer *w, const char *path, char *err, size_t errlen);
 
 #endif /* LUOC_IMAGE_H */
