@@ -82,4 +82,4 @@ clean:
 # The main job: the conformance suite on the bundled vectors, then
 # (when the runner is built) against the bundled reference implementation.
 conform: $(CONFORM)
-	@echo "make conform: done ($(words $(CONFORM)) suites)"
+	@echo "make conform: all $(words $(CONFORM)) suites passed ($(CONFORM))"

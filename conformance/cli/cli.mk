@@ -5,7 +5,7 @@ DEB_PKGS += libssl-dev
 # conformance/lib/lib.mk, so prerequisites name the libraries by path.
 CLI_IMAGE_LIB := $(B)/libluocimage.a
 CLI_CORE_LIB := $(B)/libluoconform.a
-LUOC_CLI_CPPFLAGS := -Iconformance/cli -Iconformance/image -DLUOC_VERSION='"$(VERSION)"'
+LUOC_CLI_CPPFLAGS := -Iconformance/cli -Iconformance/image -Iconformance/runner -DLUOC_VERSION='"$(VERSION)"'
 LUO_MKIMAGE := $(B)/luo-mkimage
 LUO_CONFORM := $(B)/luo-conform
 
@@ -21,7 +21,8 @@ $(LUO_MKIMAGE): $(MKIMAGE_OBJ) $(CLI_IMAGE_LIB)
 	$(CC) $(CFLAGS) -o $@ $(MKIMAGE_OBJ) $(CLI_IMAGE_LIB) -lelf
 
 $(LUO_CONFORM): $(CONFORM_OBJ) $(CLI_IMAGE_LIB) $(CLI_CORE_LIB)
-	$(CC) $(CFLAGS) -o $@ $(CONFORM_OBJ) $(CLI_CORE_LIB) $(CLI_IMAGE_LIB) -lelf -lfdt -lcrypto
+	$(CC) $(CFLAGS) -o $@ $(CONFORM_OBJ) $(LUOC_RUNNER_LIBS) $(CLI_CORE_LIB) $(CLI_IMAGE_LIB) \
+		$(LUOC_RUNNER_LDLIBS) -lelf -lfdt -lcrypto
 
 -include $(MKIMAGE_OBJ:.o=.d) $(CONFORM_OBJ:.o=.d)
 

@@ -2,15 +2,14 @@
 /*
  * luo-conform - check LUO handover states against the luo-v1 spec.
  *
- * main() only dispatches to a subcommand; each lives in its own file.
- * Planned subcommands (run: drive an implementation, matrix: profile x
- * profile compatibility, capture: take a state from a running system) add
- * a row to the table below.
+ * main() only dispatches to a subcommand; each lives in its own file
+ * (check here in conformance/cli, run and matrix in conformance/runner).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "conform.h"
+#include "runner.h"
 
 struct cf_command {
 	const char *name;
@@ -20,6 +19,8 @@ struct cf_command {
 
 static const struct cf_command commands[] = {
 	{ "check", cf_cmd_check, "check state images (ELF cores) for conformance" },
+	{ "run", luoc_cmd_run, "run the suite against an implementation" },
+	{ "matrix", luoc_cmd_matrix, "writer x reader compatibility of implementations and profiles" },
 };
 
 #define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
