@@ -138,4 +138,7 @@ void cf_finding_line(FILE *out, const struct cf_finding *f);
 /* check_cmd.c */
 int cf_cmd_check(int argc, char **argv);
 
+/* capture_cmd.c */
+int cf_cmd_capture(int argc, char **argv);
+
 #endif /* LUOC_CONFORM_H */

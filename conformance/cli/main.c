@@ -3,7 +3,8 @@
  * luo-conform - check LUO handover states against the luo-v1 spec.
  *
  * main() only dispatches to a subcommand; each lives in its own file
- * (check here in conformance/cli, run and matrix in conformance/runner).
+ * (check and capture here in conformance/cli, run and matrix in
+ * conformance/runner).
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@ struct cf_command {
 
 static const struct cf_command commands[] = {
 	{ "check", cf_cmd_check, "check state images (ELF cores) for conformance" },
+	{ "capture", cf_cmd_capture, "make a state image from a memory dump (QEMU dump-guest-memory)" },
 	{ "run", luoc_cmd_run, "run the suite against an implementation" },
 	{ "matrix", luoc_cmd_matrix, "writer x reader compatibility of implementations and profiles" },
 };

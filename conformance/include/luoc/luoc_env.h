@@ -14,6 +14,10 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/string.h>
+#include <linux/limits.h>
+#ifndef UINT64_MAX
+#define UINT64_MAX	U64_MAX
+#endif
 #else
 #include <stdbool.h>
 #include <stddef.h>
