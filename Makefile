@@ -83,3 +83,6 @@ clean:
 # (when the runner is built) against the bundled reference implementation.
 conform: $(CONFORM)
 	@echo "make conform: all $(words $(CONFORM)) suites passed ($(CONFORM))"
+
+# Fragments add to DEB_PKGS: re-check the packages when any makefile changes.
+$(B)/.deps-ok: $(filter-out $(B)/%,$(MAKEFILE_LIST))

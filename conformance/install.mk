@@ -44,7 +44,7 @@ $(INSTALL_CORE_LIB): $(INSTALL_LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(INSTALL_IMAGE_LIB): $(REF_PIC_IMAGE_OBJ)
-	@rm -f $@
+	@mkdir -p $(@D) && rm -f $@
 	$(AR) rcs $@ $^
 LUOC_INSTALL_HDRS := conformance/include/luoc/luoc.h conformance/include/luoc/abi.h \
 	conformance/include/luoc/luoc_env.h conformance/include/luoc/adapter.h \

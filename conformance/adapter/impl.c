@@ -235,7 +235,7 @@ static int open_so(struct luoc_impl *impl, char *err, size_t errlen)
 	a = get();
 	if (!a || a->abi != LUOC_ADAPTER_ABI || a->size < sizeof(struct luoc_adapter)) {
 		snprintf(err, errlen, "%s: adapter ABI %u, luo-conform speaks %u", impl->path,
-			 a ? a->abi : 0, LUOC_ADAPTER_ABI);
+			 a ? (unsigned int)a->abi : 0u, (unsigned int)LUOC_ADAPTER_ABI);
 		return -EPROTO;
 	}
 	impl->ops = a;

@@ -276,6 +276,7 @@ static int parse_memfd(struct pctx *c, json_object *o, struct luoc_st_memfd *m)
 		return -EINVAL;
 	if (get_u64(c, o, "seals", &v, false))
 		return -EINVAL;
+	/* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.Assign): get_u64 sets v when it returns 0 */
 	m->seals = (uint32_t)v;
 	if (get_u64(c, o, "flags", &v, false))
 		return -EINVAL;
@@ -296,6 +297,9 @@ static int parse_memfd(struct pctx *c, json_object *o, struct luoc_st_memfd *m)
 				return perr(c, "bad \"%s\"", "folios[]");
 			m->folios[i].index = json_object_get_uint64(json_object_array_get_idx(f, 0));
 			m->folios[i].order = (uint32_t)json_object_get_uint64(json_object_array_get_idx(f, 1));
+			/* a folio is 2^order pages: 64 and above cannot be shifted */
+			if (json_object_get_uint64(json_object_array_get_idx(f, 1)) >= 64)
+				return perr(c, "bad \"%s\"", "folios[] order");
 			m->folios[i].flags = (uint32_t)json_object_get_uint64(json_object_array_get_idx(f, 2));
 		}
 		m->n_folios = (uint32_t)n;

@@ -78,7 +78,8 @@ static const char *hash_file(EVP_MD_CTX *md, struct cf_file *f, void *img, uint6
 	uint64_t size = f->memfd.size, pos = 0;
 	size_t i;
 
-	qsort(f->folios, f->n_folios, sizeof(*f->folios), folio_cmp);
+	if (f->n_folios)	/* qsort(NULL, 0, ...) is undefined (nonnull argument) */
+		qsort(f->folios, f->n_folios, sizeof(*f->folios), folio_cmp);
 	for (i = 0; i < f->n_folios; i++) {
 		const struct cf_folio *fo = &f->folios[i];
 

@@ -42,6 +42,7 @@ struct luoc_image {
 	struct luoc_run *runs;		/* sorted by phys */
 	unsigned int n_runs;
 	unsigned int last_run;		/* map() cache: the run hit last */
+	unsigned int prev_run;		/* ... and the one before it */
 
 	int overlap_idx;		/* -1: none */
 	uint64_t overlap_phys;

@@ -139,6 +139,7 @@ static void absorb(struct luoc_image_writer *w, unsigned char *buf, uint64_t lo,
 			i++;
 			continue;
 		}
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): s is refilled from the end or the loop ends */
 		memcpy(buf + (s->phys - lo), s->data, s->len);
 		free(s->data);
 		*s = w->segs[--w->n];

@@ -6,9 +6,10 @@
  *   1. choose the profile (given, or detected);
  *   2. KHO root and LUO sub-node;
  *   3. preserved-memory map (validated once, indexed for fast lookups);
- *   4. LUO FDT, sessions, files, memfd states, FLBs: every structure is
- *      checked and recorded in the structure range set, and each memfd's
- *      folio array is queued as a job;
+ *   4. LUO FDT (luo-v5: struct luo_ser and its block chains), sessions,
+ *      files, memfd states, FLBs: every structure is checked and recorded
+ *      in the structure range set, and each memfd's folio array is queued
+ *      as a job;
  *   5. the structure set is sorted and scanned for overlaps;
  *   6. the folio jobs run against the complete set; folio ranges are
  *      sorted and scanned last.
@@ -78,13 +79,26 @@ static void ctx_init(struct luoc_ctx *c, const struct luoc_config *cfg,
 	luoc_ws_init(c);
 }
 
+/* luo-v5: struct luo_ser, the session chain and the FLB page. */
+static void walk_raw(struct luoc_ctx *c, const struct luoc_kho_out *kho)
+{
+	struct luoc_ser_out so;
+
+	if (luoc_luo_ser_check(c, kho, &so))
+		return;
+	luoc_sessions_chain(c, so.sessions);
+	luoc_flb_raw(c, so.flbs);
+}
+
 static void walk_luo(struct luoc_ctx *c, const struct luoc_kho_out *kho)
 {
 	const void *fdt;
 
 	luoc_rset_begin(c, &c->st);
 	c->stage = ST_LUOFDT;
-	if (kho->have_luo && !luoc_luo_fdt_check(c, kho, &fdt)) {
+	if (kho->have_luo && c->p->luo_form == LUOC_LUO_RAW) {
+		walk_raw(c, kho);
+	} else if (kho->have_luo && !luoc_luo_fdt_check(c, kho, &fdt)) {
 		luoc_sessions_check(c, fdt);
 		luoc_flb_check(c, fdt);
 	}

@@ -2,10 +2,12 @@
 /*
  * detect.c - which profile does a state speak?
  *
- * All four luo-v1 profiles share the LUO root string, so the choice rests
- * on the tuple of the other strings: the KHO root compatible, the session
+ * The luo-v1 profiles share the LUO root string, so the choice rests on
+ * the tuple of the other strings: the KHO root compatible, the session
  * node compatible, whether /luo-flb exists, and the handler strings in the
- * file entries.  Each profile of the table is scored against that tuple
+ * file entries.  A LUO blob that is no FDT is read as a raw struct
+ * luo_ser (luo-v5), whose one compatible string stands for the session
+ * and FLB parts, and whose chains are scanned (boundedly) for handlers.  Each profile of the table is scored against that tuple
  * (KHO root first, then session, FLB, handlers); the best score wins and
  * ties go to the newer profile.  Detection reads quietly: it reports
  * nothing, the check that follows does.
@@ -20,9 +22,15 @@ enum {
 	M_ALL = 15,
 };
 
+/* Bounds of the handler scan of a luo-v5 state (detection needs one string). */
+#define DETECT_BLOCKS	16	/* blocks read of any chain */
+#define DETECT_FILES	4096	/* file entries read in all */
+
 struct tuple {
-	char kho[32], sess[32];
+	char kho[32], sess[32], luo[16];
 	bool have_luo, luo_ok, flb;
+	bool raw;		/* the LUO blob is no FDT: a struct luo_ser */
+	uint32_t raw_match;	/* bit k: profile k's luo_ser compatible */
 	uint32_t memfd_seen;	/* bit k: profile k's memfd string in a file */
 	uint32_t memfd_known;	/* bit k: profile k has a handler at all */
 };
@@ -58,6 +66,76 @@ static bool luo_addr(struct luoc_ctx *c, const void *fdt, uint64_t *phys)
 	return false;
 }
 
+/* Profiles whose memfd handler string the compatible field names. */
+static void handler_seen(const uint8_t *compat, size_t size, struct tuple *t)
+{
+	size_t cl = strnlen((const char *)compat, size);
+	unsigned int k;
+
+	for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+		const struct luoc_memfd_desc *md = luoc_profiles[k].memfd;
+
+		if (md && cl == strlen(md->compat) && !memcmp(compat, md->compat, cl))
+			t->memfd_seen |= 1u << k;
+	}
+}
+
+/* Handler strings of files in the block chains of a luo-v5 state (bounded). */
+static void raw_handlers(struct luoc_ctx *c, const struct luoc_profile *q, uint64_t sessions,
+			 struct tuple *t)
+{
+	const struct luoc_loc loc = { .kind = LK_LUO_SESS };
+	struct luoc_chain sc, fc;
+	struct luoc_seq ss, fs;
+	uint64_t i, j, at, seen = 0;
+	const uint8_t *e, *f;
+
+	luoc_chain_init(&sc, &q->sess_area, sessions, &loc, false);
+	luoc_chain_open(c, &sc, DETECT_BLOCKS, false);
+	luoc_seq_chain(&ss, &sc);
+	for (i = 0; seen < DETECT_FILES && (e = luoc_seq_at(c, &ss, i, &at)); i++) {
+		luoc_chain_init(&fc, &q->file_area, luoc_rd(c, e, q->sess_files), &loc, true);
+		luoc_chain_open(c, &fc, DETECT_BLOCKS, false);
+		luoc_seq_chain(&fs, &fc);
+		for (j = 0; seen < DETECT_FILES && (f = luoc_seq_at(c, &fs, j, &at)); j++, seen++)
+			handler_seen(f + q->file_compat.off, q->file_compat.size, t);
+	}
+}
+
+/* A luo-v5 blob: which raw profiles' compatible it carries, and its handlers. */
+static void read_raw(struct luoc_ctx *c, uint64_t phys, struct tuple *t)
+{
+	unsigned int k;
+
+	for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+		const struct luoc_profile *q = &luoc_profiles[k];
+		const uint8_t *ser;
+
+		if (q->luo_form != LUOC_LUO_RAW || !(ser = luoc_peek(c, phys, q->ser_size)))
+			continue;
+		t->luo_ok = t->raw = true;
+		luoc_show_name(t->luo, sizeof(t->luo), ser + q->ser_compat.off,
+			       q->ser_compat.size);
+		if (strnlen((const char *)ser + q->ser_compat.off, q->ser_compat.size) !=
+		    strlen(q->luo_compat) ||
+		    memcmp(ser + q->ser_compat.off, q->luo_compat, strlen(q->luo_compat)))
+			continue;
+		t->raw_match |= 1u << k;
+		raw_handlers(c, q, luoc_rd(c, ser, q->ser_sessions), t);
+	}
+}
+
+/* The session node name of the FDT profiles (the same in each). */
+static const char *sess_node_name(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < luoc_n_profiles; i++)
+		if (luoc_profiles[i].sess_node)
+			return luoc_profiles[i].sess_node;
+	return NULL;
+}
+
 /* Handler strings of every file, read with the layout of profile q. */
 static void handlers(struct luoc_ctx *c, const void *fdt, const struct luoc_profile *q,
 		     struct tuple *t)
@@ -86,39 +164,35 @@ static void handlers(struct luoc_ctx *c, const void *fdt, const struct luoc_prof
 			continue;
 		if (cnt > luoc_area_max(&q->file_area, c->ps))
 			cnt = luoc_area_max(&q->file_area, c->ps);
-		for (f = 0; f < cnt; f++) {
-			const char *compat = (const char *)arr + f * q->file_area.entry_size +
-					     q->file_compat.off;
-			size_t cl = strnlen(compat, q->file_compat.size);
-			unsigned int k;
-
-			for (k = 0; k < luoc_n_profiles && k < 32; k++) {
-				const struct luoc_memfd_desc *md = luoc_profiles[k].memfd;
-
-				if (md && cl == strlen(md->compat) && !memcmp(compat, md->compat, cl))
-					t->memfd_seen |= 1u << k;
-			}
-		}
+		for (f = 0; f < cnt; f++)
+			handler_seen(arr + f * q->file_area.entry_size + q->file_compat.off,
+				     q->file_compat.size, t);
 	}
 }
 
 static void read_luo(struct luoc_ctx *c, uint64_t phys, struct tuple *t)
 {
 	const struct luoc_loc loc = { .kind = LK_LUO_ROOT };
-	const char *flb = luoc_flb_node_name();
+	const char *flb = luoc_flb_node_name(), *sn = sess_node_name();
+	const uint8_t *h = luoc_peek(c, phys, FDT_V17_SIZE);
 	const struct luoc_profile *q = NULL;
 	const void *fdt;
 	unsigned int i;
 	int node;
 
+	/* not even an FDT header: a raw LUO root (luo-v5), or nothing */
+	if (!h || luoc_fdt_hdr32(h, offsetof(struct fdt_header, magic)) != FDT_MAGIC) {
+		read_raw(c, phys, t);
+		return;
+	}
 	if (luoc_fdt_open(c, &loc, R_FDT_001, phys, c->ps, &fdt))
 		return;
 	t->luo_ok = true;
-	node = luoc_fdt_node(fdt, 0, c->p->sess_node);
+	node = sn ? luoc_fdt_node(fdt, 0, sn) : -1;
 	first_string(fdt, node, t->sess, sizeof(t->sess));
 	t->flb = flb && luoc_fdt_node(fdt, 0, flb) >= 0;
 	for (i = 0; i < luoc_n_profiles; i++)
-		if (!strcmp(t->sess, luoc_profiles[i].sess_compat))
+		if (luoc_profiles[i].sess_compat && !strcmp(t->sess, luoc_profiles[i].sess_compat))
 			q = &luoc_profiles[i];
 	if (q)
 		handlers(c, fdt, q, t);
@@ -133,10 +207,15 @@ static unsigned int score(const struct tuple *t, unsigned int k)
 		s |= M_KHO;
 	if (!t->luo_ok)
 		return s;
-	if (!strcmp(t->sess, p->sess_compat))
-		s |= M_SESS;
-	if (t->flb == (p->flb_node != NULL))
-		s |= M_FLB;
+	/* a raw root carries one string for what the FDT's nodes version */
+	if (p->luo_form == LUOC_LUO_RAW && (t->raw_match & (1u << k)))
+		s |= M_SESS | M_FLB;
+	if (p->luo_form == LUOC_LUO_FDT && !t->raw) {
+		if (!strcmp(t->sess, p->sess_compat))
+			s |= M_SESS;
+		if (t->flb == (p->flb_node != NULL))
+			s |= M_FLB;
+	}
 	/* handlers: none seen, or this profile's string among those seen */
 	if (!t->memfd_seen || (t->memfd_seen & (1u << k)))
 		s |= M_HNDL;
@@ -155,6 +234,13 @@ static void reason(char *buf, size_t len, const struct tuple *t, const struct lu
 	if (!t->have_luo)
 		luoc_snprintf(buf, len, "%s root, no LUO sub-node: %s%s", t->kho[0] ? t->kho : "unknown",
 			      p->name, s & M_KHO ? "" : " (closest; the KHO root string is unknown)");
+	else if (t->raw)
+		luoc_snprintf(buf, len, "%s root, luo_ser \"%s\"%s%s: %s%s%s%s%s",
+			      t->kho[0] ? t->kho : "unknown", t->luo, hn[0] ? ", handler " : "", hn,
+			      p->name, s == M_ALL ? "" : " (closest; differs in",
+			      s & M_KHO || s == M_ALL ? "" : " kho",
+			      s & M_SESS || s == M_ALL ? "" : " luo",
+			      s == M_ALL ? "" : (s & M_HNDL ? ")" : " handler)"));
 	else
 		luoc_snprintf(buf, len, "%s root, %s, /%s %s%s%s: %s%s%s%s%s%s",
 			      t->kho[0] ? t->kho : "unknown", t->sess[0] ? t->sess : "no session node",

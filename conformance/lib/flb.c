@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
 /*
- * flb.c - /luo-flb and the FLB page (LUO-FLB-001..006).
+ * flb.c - /luo-flb and the FLB page (LUO-FLB-001..006); in luo-v5 the
+ * same page is found through luo_ser.flbs_pa (LUO-SER-004).
  *
  * From v7.0 the node is mandatory (its absence panics the incoming
  * kernel); profiles without FLB must not carry it (a warning: the older
@@ -14,6 +15,7 @@ static void flb_entries(struct luoc_ctx *c, const uint8_t *area, uint64_t hdr)
 	const struct luoc_area *a = &p->flb_area;
 	const struct luoc_loc aloc = { .kind = LK_LUO_FLB };
 	uint64_t max = luoc_area_max(a, c->ps), count = luoc_rd(c, area, a->hdr_count), n = count, i;
+	struct luoc_seq sq;
 
 	if (a->hdr_pgcnt.size && luoc_rd(c, area, a->hdr_pgcnt) != a->pages)
 		luoc_report(c, &aloc, R_FLB_004, SEV_E, -LUOC_ERANGE, hdr,
@@ -25,13 +27,14 @@ static void flb_entries(struct luoc_ctx *c, const uint8_t *area, uint64_t hdr)
 			    (unsigned long long)count, (unsigned long long)max);
 		n = 0;
 	}
+	luoc_seq_area(&sq, area + a->hdr_size, hdr + a->hdr_size, a->entry_size, n);
 	for (i = 0; i < n; i++) {
-		uint64_t off = a->hdr_size + i * a->entry_size;
-		const uint8_t *e = area + off;
+		uint64_t at;
+		const uint8_t *e = luoc_seq_at(c, &sq, i, &at);
 		const struct luoc_loc loc = { .kind = LK_FLB, .i = i };
 		char shown[LUOC_NAME_SHOW + 1];
 
-		luoc_name_check(c, &loc, R_FLB_005, hdr + off, e + p->flb_name.off,
+		luoc_name_check(c, &loc, R_FLB_005, at, e + p->flb_name.off,
 				p->flb_name.size, "FLB name");
 		luoc_show_name(shown, sizeof(shown), e + p->flb_name.off, p->flb_name.size);
 		c->res->flbs++;
@@ -39,8 +42,36 @@ static void flb_entries(struct luoc_ctx *c, const uint8_t *area, uint64_t hdr)
 			c->vis->flb(c->vis->ctx, (uint32_t)i, shown, luoc_rd(c, e, p->flb_data),
 				    luoc_rd(c, e, p->flb_count));
 	}
-	luoc_unique_names(c, LK_FLB, R_FLB_005, area + a->hdr_size, hdr + a->hdr_size,
-			  a->entry_size, p->flb_name, n, "FLB name");
+	luoc_unique_names(c, LK_FLB, R_FLB_005, &sq, p->flb_name, "FLB name");
+}
+
+/* The FLB page itself: present, preserved, not shared; then its entries. */
+static void flb_page(struct luoc_ctx *c, uint64_t hdr, const char *req)
+{
+	const struct luoc_loc loc = { .kind = LK_LUO_FLB };
+	uint64_t bytes = (uint64_t)c->p->flb_area.pages * c->ps;
+	const uint8_t *area;
+
+	c->stage = ST_OPEN;
+	area = luoc_need(c, &loc, req, hdr, bytes, "FLB page");
+	luoc_rset_add(c, &c->st, &loc, hdr, bytes, false);
+	luoc_kmap_require(c, &loc, hdr, bytes, "FLB page");
+	if (area)
+		flb_entries(c, area, hdr);
+}
+
+/* luo-v5: the FLB page from luo_ser.flbs_pa (0: no FLBs). */
+void luoc_flb_raw(struct luoc_ctx *c, uint64_t flbs_pa)
+{
+	const struct luoc_loc loc = { .kind = LK_LUO_FLB };
+
+	if (!flbs_pa || !c->p->flb_area.entry_size)
+		return;
+	if (!luoc_aligned(flbs_pa, c->ps))
+		luoc_report(c, &loc, R_SER_004, SEV_E, -LUOC_EALIGN, flbs_pa,
+			    "flbs_pa 0x%llx is not page aligned", (unsigned long long)flbs_pa);
+	flb_page(c, flbs_pa, R_SER_004);
+	c->stage = ST_LUOFDT;
 }
 
 static void no_flb_profile(struct luoc_ctx *c, const void *fdt)
@@ -58,8 +89,7 @@ void luoc_flb_check(struct luoc_ctx *c, const void *fdt)
 	const struct luoc_profile *p = c->p;
 	const struct luoc_loc loc = { .kind = LK_LUO_FLB };
 	const char *props[2] = { LUOC_PROP_COMPATIBLE, p->flb_hdr_prop };
-	uint64_t hdr, bytes = (uint64_t)p->flb_area.pages * c->ps;
-	const uint8_t *area;
+	uint64_t hdr;
 	int node, compat;
 
 	if (!p->flb_node) {
@@ -89,10 +119,5 @@ void luoc_flb_check(struct luoc_ctx *c, const void *fdt)
 			    "the FLB page is not decoded: its layout is not %s's", p->flb_compat);
 		return;
 	}
-	c->stage = ST_OPEN;
-	area = luoc_need(c, &loc, R_FLB_003, hdr, bytes, "FLB page");
-	luoc_rset_add(c, &c->st, &loc, hdr, bytes, false);
-	luoc_kmap_require(c, &loc, hdr, bytes, "FLB page");
-	if (area)
-		flb_entries(c, area, hdr);
+	flb_page(c, hdr, R_FLB_003);
 }

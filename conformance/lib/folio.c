@@ -8,21 +8,17 @@
  * kmap lookup that its per-order cache usually answers without a walk, a
  * binary search in the sorted structure set, and an append to the folio
  * range set (merged with its predecessor when physically contiguous).
+ * Runs of order-0 folios that continue each other in the file and in
+ * memory, the usual shape of a large memfd, take a faster path that
+ * checks the whole run at once (folio_run.c).  Folio data overlaps are
+ * first ruled out with a bitmap of claimed pages, and only when one is
+ * found looked for again with the range set (folio_claim.c).
  * Files are queued as jobs during the structure walk and run afterwards,
  * so the structure set is complete when folios are checked against it.
  */
-#include "luoc_int.h"
+#include "folio.h"
 
-#define PROGRESS_STEP	((uint64_t)1 << 16)
-
-struct fwalk {
-	const struct luoc_job *j;
-	uint64_t k;		/* folio entry number */
-	uint64_t per_page;	/* entries in one folio-array page */
-	uint64_t file_pages;	/* DIV_ROUND_UP(size, PAGE_SIZE) */
-	uint64_t prev_index, prev_end;
-	bool have_prev;
-};
+#define PROGRESS_STEP	LUOC_PROGRESS_STEP
 
 static void progress(struct luoc_ctx *c)
 {
@@ -51,7 +47,8 @@ static void index_check(struct luoc_ctx *c, struct fwalk *w, const struct luoc_l
 }
 
 /* The folio's memory: preserved as one block, present, not shared. */
-static uint64_t memory_check(struct luoc_ctx *c, const struct luoc_loc *loc, uint64_t phys)
+static uint64_t memory_check(struct luoc_ctx *c, struct fwalk *w, const struct luoc_loc *loc,
+			     uint64_t phys)
 {
 	const struct luoc_range *r;
 	uint64_t bytes, end;
@@ -74,7 +71,7 @@ static uint64_t memory_check(struct luoc_ctx *c, const struct luoc_loc *loc, uin
 			    (unsigned long long)phys, (unsigned long long)end, other,
 			    (unsigned long long)r->start, (unsigned long long)r->end);
 	}
-	luoc_rset_add(c, &c->fo, loc, phys, bytes, true);
+	luoc_claim(c, w->cl, loc, phys, bytes);
 	return bytes;
 }
 
@@ -101,7 +98,7 @@ static void folio_one(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, uin
 			    "flags 0x%x outside 0x%x", flags, md->folio_flags_known);
 	index_check(c, w, &loc, at, index);
 	if (phys)
-		bytes = memory_check(c, &loc, phys);
+		bytes = memory_check(c, w, &loc, phys);
 	if (c->vis && c->vis->folio && !c->quiet)
 		c->vis->folio(c->vis->ctx, w->j->s, w->j->f, index, phys, bytes, flags);
 	w->prev_index = index;
@@ -120,21 +117,70 @@ static int folio_page(struct luoc_ctx *c, void *arg, uint64_t idx, uint64_t phys
 	uint64_t e, size = w->j->md->folio_size;
 
 	(void)idx;
-	for (e = 0; e < w->per_page && w->k < w->j->nr_folios; e++, w->k++)
-		folio_one(c, w, page + e * size, phys + e * size);
+	for (e = 0; e < w->per_page && w->k < w->j->nr_folios;) {
+		uint64_t left = w->per_page - e, run, slow;
+
+		if (left > w->j->nr_folios - w->k)
+			left = w->j->nr_folios - w->k;
+		run = luoc_folio_run(c, w, page + e * size, left, &slow);
+		e += run;
+		for (; !run && slow; slow--, e++, w->k++)
+			folio_one(c, w, page + e * size, phys + e * size);
+	}
 	return w->k >= w->j->nr_folios;
 }
 
-void luoc_job_run(struct luoc_ctx *c, const struct luoc_job *j)
+static void job_walk(struct luoc_ctx *c, const struct luoc_job *j, struct luoc_claims *cl,
+		     luoc_vmpage_fn fn)
 {
 	struct luoc_vmdesc d = { j->first, j->total_pages, 0, j->order };
 	struct fwalk w;
 
 	__builtin_memset(&w, 0, sizeof(w));
 	w.j = j;
+	w.cl = cl;
 	w.per_page = (c->ps << j->order) / j->md->folio_size;
 	w.file_pages = j->size / c->ps + (j->size % c->ps != 0);
-	luoc_vmalloc_pages(c, &d, folio_page, &w);
+	luoc_vmalloc_pages(c, &d, fn, &w);
+}
+
+void luoc_job_run(struct luoc_ctx *c, const struct luoc_job *j)
+{
+	job_walk(c, j, NULL, folio_page);
+}
+
+/*
+ * The second walk (folio_claim.c): quietly, the range each folio entry
+ * adds in memory_check(), under the same conditions, to the range set.
+ */
+static int range_page(struct luoc_ctx *c, void *arg, uint64_t idx, uint64_t phys,
+		      const uint8_t *page)
+{
+	struct fwalk *w = arg;
+	const struct luoc_memfd_desc *md = w->j->md;
+	uint64_t e;
+
+	(void)idx;
+	(void)phys;
+	for (e = 0; e < w->per_page && w->k < w->j->nr_folios; e++, w->k++) {
+		const struct luoc_loc loc = { LK_FOLIO, w->j->s, w->j->f, w->k };
+		uint64_t desc = luoc_rd(c, page + e * md->folio_size, md->folio_desc);
+		uint64_t pfn = luoc_bits(desc, c->be ? md->folio_pfn_be : md->folio_pfn);
+		uint64_t at, bytes;
+
+		if (!pfn || pfn > (UINT64_MAX >> c->pshift))
+			continue;
+		at = pfn << c->pshift;
+		if (!luoc_peek(c, at, c->ps))
+			continue;
+		luoc_kmap_folio(c, &loc, at, &bytes);	/* its findings were reported */
+		if (bytes > c->ps && !luoc_peek(c, at, bytes))
+			continue;
+		c->quiet = false;
+		luoc_rset_add(c, &c->fo, &loc, at, bytes, true);
+		c->quiet = true;
+	}
+	return w->k >= w->j->nr_folios;
 }
 
 void luoc_job_add(struct luoc_ctx *c, const struct luoc_job *j)
@@ -157,8 +203,19 @@ void luoc_job_add(struct luoc_ctx *c, const struct luoc_job *j)
 
 void luoc_jobs_run(struct luoc_ctx *c)
 {
+	struct luoc_claims cl;
+	bool quiet = c->quiet;
 	size_t k;
 
+	luoc_claims_init(c, &cl);
 	for (k = 0; k < c->njobs; k++)
-		luoc_job_run(c, c->jobs - 1 - k);
+		job_walk(c, c->jobs - 1 - k, &cl, folio_page);
+	if (!luoc_claims_need_ranges(&cl))
+		return;
+	/* an overlap (or no room to rule one out): find it with the range set */
+	luoc_rset_begin(c, &c->fo);
+	c->quiet = true;
+	for (k = 0; k < c->njobs; k++)
+		job_walk(c, c->jobs - 1 - k, NULL, range_page);
+	c->quiet = quiet;
 }

@@ -4,9 +4,10 @@
  *
  * The root is the one FDT the incoming kernel header-checks; a defect
  * here makes it drop the whole handover (fresh start), so nothing below
- * is reachable for the kernel either.  The sub-node gives the LUO FDT's
- * address (and, from kho-v3, its size); a missing sub-node is a valid
- * "nothing handed over" state and only a NOTE.
+ * is reachable for the kernel either.  The sub-node gives the address of
+ * the LUO FDT or, in luo-v5, of struct luo_ser (and, from kho-v3, its
+ * size); a missing sub-node is a valid "nothing handed over" state and
+ * only a NOTE.
  */
 #include "luoc_int.h"
 
@@ -46,9 +47,10 @@ static void sub_node(struct luoc_ctx *c, const void *fdt, struct luoc_kho_out *o
 		else
 			out->have_luo = true;
 	}
+	/* blob-size locates a LUO FDT (LUO-KHO-005) or a struct luo_ser (LUO-SER-001) */
 	if (p->kho_sub_size_prop &&
-	    !luoc_prop_u64(c, &loc, R_KHO_005, fdt, node, p->kho_sub_size_prop,
-			   &out->blob_size))
+	    !luoc_prop_u64(c, &loc, p->luo_form == LUOC_LUO_RAW ? R_SER_001 : R_KHO_005, fdt,
+			   node, p->kho_sub_size_prop, &out->blob_size))
 		out->have_blob_size = true;
 	c->stage = old;
 }

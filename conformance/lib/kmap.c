@@ -50,6 +50,78 @@ bool luoc_bitmap_test(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t bit
 	return (w >> (bit % 64)) & 1;
 }
 
+/* Bits [from, from + n) of a bitmap of native-order u64 words all set. */
+static bool bits_all_set(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t from, uint64_t n)
+{
+	while (n) {
+		uint64_t w = luoc_ld(c, bmp + (from / 64) * 8, 8);
+		unsigned int b = (unsigned int)(from % 64);
+		uint64_t take = n < 64 - b ? n : 64 - b;
+		uint64_t mask = (take == 64 ? ~(uint64_t)0 : (((uint64_t)1 << take) - 1)) << b;
+
+		if ((w & mask) != mask)
+			return false;
+		from += take;
+		n -= take;
+	}
+	return true;
+}
+
+/* Bits from, from + step, ... (n of them) all set. */
+static bool bits_step_set(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t from,
+			  uint64_t n, uint64_t step)
+{
+	uint64_t last = from + (n - 1) * step, k;
+
+	if (step == 1)
+		return bits_all_set(c, bmp, from, n);
+	if (64 % step == 0) {		/* a word at a time */
+		for (k = from / 64; k <= last / 64; k++) {
+			uint64_t m = luoc_step_mask(from, last, step, k);
+
+			if ((luoc_ld(c, bmp + k * 8, 8) & m) != m)
+				return false;
+		}
+		return true;
+	}
+	for (k = 0; k < n; k++)
+		if (!luoc_bitmap_test(c, bmp, from + k * step))
+			return false;
+	return true;
+}
+
+/*
+ * The n pages phys, phys + step pages, ... each preserved as an order-0
+ * block: the KMAP-002/003 test of a run of order-0 folios (folio_run.c),
+ * one bitmap lookup per bitmap instead of per page, and a word at a time
+ * when the pages are contiguous.  false says only that some page is not;
+ * the caller then checks page by page, which reports exactly.  The caller
+ * has checked that the span does not wrap.
+ */
+bool luoc_kmap_run0(struct luoc_ctx *c, uint64_t phys, uint64_t n, uint64_t step)
+{
+	while (n) {
+		uint64_t bit, nbits, take;
+		const uint8_t *bmp;
+
+		if (c->p->kmap == LUOC_KMAP_BITMAP_CHUNKS)
+			bmp = luoc_kmap_chunks_locate(c, phys, 0, &bit, &nbits);
+		else
+			bmp = luoc_kmap_radix_locate(c, phys, 0, &bit, &nbits);
+		if (!bmp || bit >= nbits)
+			return false;
+		take = (nbits - bit + step - 1) / step;		/* pages of the run in this bitmap */
+		if (take > n)
+			take = n;
+		if (!bits_step_set(c, bmp, bit, take, step))
+			return false;
+		n -= take;
+		if (n)
+			phys += (take * step) << c->pshift;
+	}
+	return true;
+}
+
 /* The preserved block holding the page at phys: its start and order. */
 static bool cover(struct luoc_ctx *c, uint64_t phys, uint64_t *start, unsigned int *order)
 {

@@ -190,7 +190,13 @@ int luoc_kmap_chunks_setup(struct luoc_ctx *c)
 	return 0;
 }
 
-int luoc_kmap_chunks_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
+/*
+ * The bitmap that holds the block of 2^order pages at phys: its mapping,
+ * the block's bit in it and the bitmap's size in bits; NULL when no
+ * bitmap of that order covers phys.
+ */
+const uint8_t *luoc_kmap_chunks_locate(struct luoc_ctx *c, uint64_t phys, unsigned int order,
+				       uint64_t *bit, uint64_t *nbits)
 {
 	struct luoc_kmap *km = &c->km;
 	const struct luoc_kmap_ent *e;
@@ -198,12 +204,12 @@ int luoc_kmap_chunks_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
 	size_t lo, hi;
 
 	if (order >= km->orders)
-		return 0;
+		return NULL;
 	cov = coverage(c, order);
 	if (km->hit[order].bmp) {
 		e = &km->idx[km->hit[order].k];
 		if (phys >= e->start && phys - e->start < cov)
-			goto test;
+			goto found;
 	}
 	/* last entry of this order with start <= phys */
 	lo = km->seg[order];
@@ -217,14 +223,24 @@ int luoc_kmap_chunks_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
 			hi = mid;
 	}
 	if (lo == km->seg[order])
-		return 0;
+		return NULL;
 	e = &km->idx[lo - 1];
 	if (phys - e->start >= cov)
-		return 0;
+		return NULL;
 	km->hit[order].k = (size_t)(e - km->idx);
 	km->hit[order].bmp = luoc_peek(c, e->bitmap, km->bitmap_bytes);
 	if (!km->hit[order].bmp)
-		return 0;
-test:
-	return luoc_bitmap_test(c, km->hit[order].bmp, (phys - e->start) >> (c->pshift + order));
+		return NULL;
+found:
+	*bit = (phys - e->start) >> (c->pshift + order);
+	*nbits = km->bitmap_bytes * 8;
+	return km->hit[order].bmp;
+}
+
+int luoc_kmap_chunks_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
+{
+	uint64_t bit, nbits;
+	const uint8_t *bmp = luoc_kmap_chunks_locate(c, phys, order, &bit, &nbits);
+
+	return bmp ? luoc_bitmap_test(c, bmp, bit) : 0;
 }

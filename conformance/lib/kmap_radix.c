@@ -6,7 +6,7 @@
  *     (1 << (order0_log2 - o)) | (pa >> (PAGE_SHIFT + o))
  * whose low bitmap_log2 bits index a leaf bitmap and whose higher bits,
  * table_log2 at a time, index the node tables from the root down.  The
- * geometry comes from the generated kho-v3 macros.
+ * geometry comes from the profile table (kho-v3 and kho-v4 alike).
  *
  * Setup walks every node once (LUO-KMAP-001): pointers page aligned and
  * present, no key bits above the order-0 bit, no leaf holding keys of an
@@ -23,7 +23,7 @@
 
 #define RADIX_MAX_DEPTH		16
 #define RADIX_MAX_NODES		((uint64_t)1 << 22)
-#define SEEN_MAX_LOG2		20	/* 8 MiB: tracks 512Ki nodes, cheap to clear */
+#define SEEN_MAX_LOG2		20	/* 8 MiB at most: tracks 512Ki nodes */
 
 struct frame {
 	const uint8_t *node;
@@ -35,7 +35,8 @@ struct rwalk {
 	struct frame fr[RADIX_MAX_DEPTH];
 	unsigned int sp;
 	uint64_t *seen;		/* hash set of visited nodes (workspace, temporary) */
-	unsigned int seen_log2;
+	unsigned int seen_log2, seen_max_log2;
+	size_t seen_slots;	/* u64 slots the table may borrow */
 	uint64_t nseen;
 	uint64_t steps;
 	bool stop;
@@ -63,20 +64,60 @@ static void leaf_check(struct luoc_ctx *c, uint64_t key, uint64_t phys)
 			    c->p->kmap_max_order);
 }
 
+/*
+ * The table starts at one page and grows (x4, rehashed) as nodes are
+ * found, up to SEEN_MAX_LOG2: clearing the largest table up front cost
+ * more than the whole walk of a usual tree (8 MiB of fresh pages).
+ */
+#define SEEN_MIN_LOG2		9
+
 static void seen_init(struct luoc_ctx *c, struct rwalk *w)
 {
 	size_t slots = c->ws.lo ? luoc_ws_free(c) / sizeof(uint64_t) : 0;
 
-	w->seen_log2 = 0;
-	while (w->seen_log2 < SEEN_MAX_LOG2 && ((size_t)2 << w->seen_log2) <= slots)
-		w->seen_log2++;
-	if (w->seen_log2 < 4) {
+	w->seen_max_log2 = 0;
+	while (w->seen_max_log2 < SEEN_MAX_LOG2 && ((size_t)2 << w->seen_max_log2) <= slots)
+		w->seen_max_log2++;
+	if (w->seen_max_log2 < 4) {
 		w->seen = NULL;
 		luoc_ws_enospc(c, "the radix duplicate-node check");
 		return;
 	}
+	w->seen_slots = slots;
+	w->seen_log2 = w->seen_max_log2 < SEEN_MIN_LOG2 ? w->seen_max_log2 : SEEN_MIN_LOG2;
 	w->seen = (uint64_t *)c->ws.lo;	/* borrowed, not taken: freed after setup */
 	__builtin_memset(w->seen, 0, sizeof(uint64_t) << w->seen_log2);
+}
+
+static void seen_put(const struct luoc_ctx *c, uint64_t *tab, unsigned int log2, uint64_t phys)
+{
+	uint64_t mask = ((uint64_t)1 << log2) - 1;
+	uint64_t h = ((phys >> c->pshift) * 0x9e3779b97f4a7c15ULL) >> (64 - log2);
+
+	while (tab[h])
+		h = (h + 1) & mask;
+	tab[h] = phys;
+}
+
+/* Rehash into a larger table built beside the old one, then moved down. */
+static bool seen_grow(const struct luoc_ctx *c, struct rwalk *w)
+{
+	unsigned int nl = w->seen_log2 + 2 < w->seen_max_log2 ? w->seen_log2 + 2 : w->seen_max_log2;
+	size_t old = (size_t)1 << w->seen_log2, i;
+	uint64_t *tab;
+
+	while (nl > w->seen_log2 && old + ((size_t)1 << nl) > w->seen_slots)
+		nl--;
+	if (nl == w->seen_log2)
+		return false;
+	tab = w->seen + old;
+	__builtin_memset(tab, 0, sizeof(uint64_t) << nl);
+	for (i = 0; i < old; i++)
+		if (w->seen[i])
+			seen_put(c, tab, nl, w->seen[i]);
+	__builtin_memmove(w->seen, tab, sizeof(uint64_t) << nl);
+	w->seen_log2 = nl;
+	return true;
 }
 
 /* Insert phys; false when it was there already. */
@@ -86,13 +127,13 @@ static bool seen_add(struct luoc_ctx *c, struct rwalk *w, uint64_t phys)
 
 	if (!w->seen)
 		return true;
-	mask = ((uint64_t)1 << w->seen_log2) - 1;
-	h = ((phys >> c->pshift) * 0x9e3779b97f4a7c15ULL) >> (64 - w->seen_log2);
-	if (w->nseen >= mask / 2) {	/* full: stop recording */
-		w->seen = NULL;
+	if (w->nseen >= (((uint64_t)1 << w->seen_log2) - 1) / 2 && !seen_grow(c, w)) {
+		w->seen = NULL;		/* full: stop recording */
 		luoc_ws_enospc(c, "the radix duplicate-node check");
 		return true;
 	}
+	mask = ((uint64_t)1 << w->seen_log2) - 1;
+	h = ((phys >> c->pshift) * 0x9e3779b97f4a7c15ULL) >> (64 - w->seen_log2);
 	for (;; h = (h + 1) & mask) {
 		if (w->seen[h] == phys)
 			return false;
@@ -123,6 +164,15 @@ static bool visit(struct luoc_ctx *c, struct rwalk *w, uint64_t phys, uint64_t p
 		return false;
 	}
 	return true;
+}
+
+/* An empty table entry (0 in either byte order). */
+static bool zero_entry(const uint8_t *p)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, p, 8);
+	return !v;
 }
 
 /* One table entry of the node on top of the stack. */
@@ -185,13 +235,17 @@ int luoc_kmap_radix_setup(struct luoc_ctx *c)
 	struct rwalk w;
 	unsigned int o;
 
-	km->table_log2 = LUOC_KHO_V3_TABLE_LOG2(c->ps);
-	km->bitmap_log2 = LUOC_KHO_V3_BITMAP_LOG2(c->ps);
-	km->order0_log2 = LUOC_KHO_V3_ORDER0_LOG2(c->ps);
-	km->depth = LUOC_KHO_V3_DEPTH(c->ps);
+	const struct luoc_radix_geom *g = luoc_radix_geom(c->p, c->pshift);
+
 	km->root_map = NULL;
 	for (o = 0; o < LUOC_ORDERS; o++)
 		km->leaf[o].valid = false;
+	if (!g)
+		return -LUOC_EINVAL;
+	km->table_log2 = g->table_log2;
+	km->bitmap_log2 = g->bitmap_log2;
+	km->order0_log2 = g->order0_log2;
+	km->depth = g->depth;
 	if (km->depth < 2 || km->depth > RADIX_MAX_DEPTH)
 		return -LUOC_EINVAL;
 	if (!root)
@@ -217,7 +271,12 @@ int luoc_kmap_radix_setup(struct luoc_ctx *c)
 	w.fr[0].phys = root;
 	w.sp = 1;
 	while (w.sp && !w.stop) {
-		if (w.fr[w.sp - 1].idx == entries)
+		struct frame *f = &w.fr[w.sp - 1];
+
+		/* most entries of a node are 0: pass over them without a step() each */
+		while (f->idx < entries && zero_entry(f->node + f->idx * 8))
+			f->idx++;
+		if (f->idx == entries)
 			w.sp--;
 		else
 			step(c, &w);
@@ -225,14 +284,21 @@ int luoc_kmap_radix_setup(struct luoc_ctx *c)
 	return 0;
 }
 
-int luoc_kmap_radix_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
+/*
+ * The leaf that holds the block of 2^order pages at phys: its mapping, the
+ * block's bit in it and the leaf's size in bits; NULL when the tree has
+ * no such leaf.  A walk from the root happens only when the lookup leaves
+ * the leaf used last for that order.
+ */
+const uint8_t *luoc_kmap_radix_locate(struct luoc_ctx *c, uint64_t phys, unsigned int order,
+				      uint64_t *bit, uint64_t *nbits)
 {
 	struct luoc_kmap *km = &c->km;
 	uint64_t key, lk, mask = c->ps / 8 - 1;
 	unsigned int level;
 
 	if (order >= km->orders || !km->root_map)
-		return 0;
+		return NULL;
 	key = ((uint64_t)1 << (km->order0_log2 - order)) | (phys >> (c->pshift + order));
 	lk = key >> km->bitmap_log2;
 	if (!km->leaf[order].valid || km->leaf[order].leafkey != lk) {
@@ -247,8 +313,15 @@ int luoc_kmap_radix_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
 		km->leaf[order].leafkey = lk;
 		km->leaf[order].leaf = node;
 	}
-	if (!km->leaf[order].leaf)
-		return 0;
-	return luoc_bitmap_test(c, km->leaf[order].leaf,
-				key & (((uint64_t)1 << km->bitmap_log2) - 1));
+	*bit = key & (((uint64_t)1 << km->bitmap_log2) - 1);
+	*nbits = (uint64_t)1 << km->bitmap_log2;
+	return km->leaf[order].leaf;
+}
+
+int luoc_kmap_radix_test(struct luoc_ctx *c, uint64_t phys, unsigned int order)
+{
+	uint64_t bit, nbits;
+	const uint8_t *leaf = luoc_kmap_radix_locate(c, phys, order, &bit, &nbits);
+
+	return leaf ? luoc_bitmap_test(c, leaf, bit) : 0;
 }

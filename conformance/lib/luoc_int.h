@@ -70,6 +70,16 @@
 #define R_MEM_002	"LUO-MEM-002"
 #define R_MEM_003	"LUO-MEM-003"
 #define R_PROF_001	"LUO-PROF-001"
+#define R_SER_001	"LUO-SER-001"
+#define R_SER_002	"LUO-SER-002"
+#define R_SER_003	"LUO-SER-003"
+#define R_SER_004	"LUO-SER-004"
+#define R_BLK_001	"LUO-BLK-001"
+#define R_BLK_002	"LUO-BLK-002"
+#define R_BLK_003	"LUO-BLK-003"
+#define R_BLK_004	"LUO-BLK-004"
+#define R_BLK_005	"LUO-BLK-005"
+#define R_BLK_006	"LUO-BLK-006"
 
 #define SEV_E	LUOC_SEV_ERROR
 #define SEV_W	LUOC_SEV_WARNING
@@ -82,9 +92,9 @@ enum luoc_loc_kind {
 	LK_KHO_ROOT,		/* kho:/ */
 	LK_KHO_LUO,		/* kho:/LUO */
 	LK_KMAP,		/* kmap */
-	LK_LUO_ROOT,		/* luo:/ */
-	LK_LUO_SESS,		/* luo:/luo-session (and its session area) */
-	LK_LUO_FLB,		/* luo:/luo-flb (and its FLB page) */
+	LK_LUO_ROOT,		/* luo:/ (luo-v5: luo_ser) */
+	LK_LUO_SESS,		/* luo:/luo-session and its area (luo-v5: luo_ser.sessions) */
+	LK_LUO_FLB,		/* luo:/luo-flb and its page (luo-v5: luo_ser.flbs) */
 	LK_SESSION,		/* session[s] (and its file array) */
 	LK_FILE,		/* session[s].file[f] */
 	LK_MEMFD,		/* session[s].file[f].memfd */
@@ -93,6 +103,8 @@ enum luoc_loc_kind {
 	LK_FOLIO,		/* session[s].file[f].memfd.folio[i] */
 	LK_FLB,			/* flb[i] */
 	LK_WORKSPACE,		/* workspace */
+	LK_SBLOCK,		/* sessions.block[i]: a block of the session chain */
+	LK_FBLOCK,		/* session[s].files.block[i]: a block of a file chain */
 };
 
 struct luoc_loc {
@@ -172,6 +184,45 @@ struct luoc_job {
 	uint16_t order;
 	uint16_t pad;
 	uint32_t s, f;
+};
+
+/* ---- entry sequences: one area, or a chain of blocks (blocks.c) ---------- */
+
+/*
+ * A chain of kho-v4 serialization blocks: each block is one area of 'a'
+ * whose header links the next.  luoc_chain_open() bounds the walk
+ * (nblocks: the blocks up to the end of the chain, the first repeated
+ * block, or the profile's block limit) and counts the entries of the
+ * blocks that are present with a valid count; luoc_chain_check() reports
+ * every block's defects.
+ */
+struct luoc_chain {
+	const struct luoc_area *a;
+	struct luoc_loc owner;		/* who points at the chain (for findings) */
+	enum luoc_loc_kind bkind;	/* LK_SBLOCK or LK_FBLOCK */
+	const char *req_shape;		/* cycle or too many blocks */
+	const char *req_count;		/* a block's count 0 or over its maximum */
+	const char *what;		/* "session block", "file block" */
+	uint64_t head;
+	uint64_t nblocks;
+	uint64_t entries;
+	bool bad;			/* a defect the kernel refuses the chain for */
+};
+
+/*
+ * The entries of a set, in order: either 'n' entries of 'stride' bytes
+ * at arr (phys), or the entries of a chain's usable blocks.  Sequential
+ * access is O(1) per entry (a cursor remembers the current block).
+ */
+struct luoc_seq {
+	uint64_t n;
+	size_t stride;
+	const uint8_t *arr;
+	uint64_t phys;
+	const struct luoc_chain *chain;	/* NULL: contiguous */
+	uint64_t cur_blk, cur_first, cur_n, cur_phys;
+	const uint8_t *cur;
+	bool loaded;			/* cur/cur_n describe block cur_blk */
 };
 
 /* ---- incoming-kernel stages (spec/incoming.rst) --------------------------- */
@@ -308,6 +359,12 @@ void luoc_kmap_require(struct luoc_ctx *c, const struct luoc_loc *loc, uint64_t 
 int luoc_kmap_folio(struct luoc_ctx *c, const struct luoc_loc *loc, uint64_t phys,
 		    uint64_t *bytes);
 bool luoc_bitmap_test(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t bit);
+/* bench: word-at-a-time test of a run of order-0 blocks (the folio fast path) */
+const uint8_t *luoc_kmap_chunks_locate(struct luoc_ctx *c, uint64_t phys, unsigned int order,
+				       uint64_t *bit, uint64_t *nbits);
+const uint8_t *luoc_kmap_radix_locate(struct luoc_ctx *c, uint64_t phys, unsigned int order,
+				      uint64_t *bit, uint64_t *nbits);
+bool luoc_kmap_run0(struct luoc_ctx *c, uint64_t phys, uint64_t n, uint64_t step);
 
 /* luofdt.c */
 const char *luoc_flb_node_name(void);
@@ -317,19 +374,38 @@ void luoc_fdt_extras(struct luoc_ctx *c, const struct luoc_loc *loc, const void 
 int luoc_luo_fdt_check(struct luoc_ctx *c, const struct luoc_kho_out *kho,
 		       const void **fdtp);
 
+/* luoser.c: the raw LUO root (luo-v5) */
+struct luoc_ser_out {
+	uint64_t sessions, flbs;	/* sessions_pa, flbs_pa */
+};
+int luoc_luo_ser_check(struct luoc_ctx *c, const struct luoc_kho_out *kho,
+		       struct luoc_ser_out *out);
+
+/* blocks.c */
+void luoc_chain_init(struct luoc_chain *ch, const struct luoc_area *a, uint64_t head,
+		     const struct luoc_loc *owner, bool files);
+void luoc_chain_open(struct luoc_ctx *c, struct luoc_chain *ch, uint64_t max_blocks,
+		     bool find_cycles);
+void luoc_chain_check(struct luoc_ctx *c, struct luoc_chain *ch);
+void luoc_seq_area(struct luoc_seq *sq, const uint8_t *arr, uint64_t phys, size_t stride,
+		   uint64_t n);
+void luoc_seq_chain(struct luoc_seq *sq, const struct luoc_chain *ch);
+const uint8_t *luoc_seq_at(struct luoc_ctx *c, struct luoc_seq *sq, uint64_t i, uint64_t *phys);
+
 /* session.c, file.c, flb.c */
 bool luoc_name_check(struct luoc_ctx *c, const struct luoc_loc *loc, const char *req,
 		     uint64_t phys, const uint8_t *name, size_t len, const char *what);
 
 /* unique.c */
 void luoc_unique_names(struct luoc_ctx *c, enum luoc_loc_kind kind, const char *req,
-		       const uint8_t *first, uint64_t phys, size_t stride,
-		       struct luoc_field name, uint64_t n, const char *what);
-void luoc_unique_tokens(struct luoc_ctx *c, uint32_t s, const uint8_t *arr, uint64_t phys,
-			uint64_t n);
+		       struct luoc_seq *sq, struct luoc_field name, const char *what);
+void luoc_unique_tokens(struct luoc_ctx *c, uint32_t s, struct luoc_seq *sq);
 void luoc_sessions_check(struct luoc_ctx *c, const void *fdt);
+void luoc_sessions_chain(struct luoc_ctx *c, uint64_t head);
 void luoc_files_check(struct luoc_ctx *c, uint32_t s, uint64_t files, uint64_t count);
+void luoc_files_chain(struct luoc_ctx *c, uint32_t s, uint64_t head, uint64_t count);
 void luoc_flb_check(struct luoc_ctx *c, const void *fdt);
+void luoc_flb_raw(struct luoc_ctx *c, uint64_t flbs_pa);
 
 /* memfd.c, memfd_fdt.c */
 void luoc_memfd_check(struct luoc_ctx *c, uint32_t s, uint32_t f, uint64_t data);

@@ -26,13 +26,25 @@ void luoc_render_loc(const struct luoc_ctx *c, const struct luoc_loc *loc,
 		luoc_snprintf(buf, size, "kmap");
 		break;
 	case LK_LUO_ROOT:
-		luoc_snprintf(buf, size, "luo:/");
+		luoc_snprintf(buf, size, p->luo_form == LUOC_LUO_RAW ? "luo_ser" : "luo:/");
 		break;
 	case LK_LUO_SESS:
-		luoc_snprintf(buf, size, "luo:/%s", p->sess_node);
+		if (p->luo_form == LUOC_LUO_RAW)
+			luoc_snprintf(buf, size, "luo_ser.sessions");
+		else
+			luoc_snprintf(buf, size, "luo:/%s", p->sess_node);
 		break;
 	case LK_LUO_FLB:
-		luoc_snprintf(buf, size, "luo:/%s", p->flb_node ? p->flb_node : "");
+		if (p->luo_form == LUOC_LUO_RAW)
+			luoc_snprintf(buf, size, "luo_ser.flbs");
+		else
+			luoc_snprintf(buf, size, "luo:/%s", p->flb_node ? p->flb_node : "");
+		break;
+	case LK_SBLOCK:
+		luoc_snprintf(buf, size, "sessions.block[%llu]", i);
+		break;
+	case LK_FBLOCK:
+		luoc_snprintf(buf, size, "session[%u].files.block[%llu]", s, i);
 		break;
 	case LK_SESSION:
 		luoc_snprintf(buf, size, "session[%u]", s);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
 /*
  * session.c - /luo-session, the session area and each session entry
- * (LUO-SESS-001..008).
+ * (LUO-SESS-001..008), and the luo-v5 session chain.
  *
  * The session area is one preserved block of LUO_SESSION_PGCNT pages: a
  * header, then 'count' fixed-size entries.  A count beyond the limit is
  * reported and the walk goes on over the entries that fit, so one run
- * still lists every other defect.
+ * still lists every other defect.  In luo-v5 the entries are spread over
+ * a chain of blocks (blocks.c); either way they reach the same per-entry
+ * checks through a struct luoc_seq.
  */
 #include "luoc_int.h"
 
@@ -50,6 +52,13 @@ static void session_one(struct luoc_ctx *c, uint32_t i, const uint8_t *e, uint64
 		luoc_report(c, &loc, R_SESS_007, SEV_E, -LUOC_ERANGE, phys,
 			    "file count %llu but file array address 0x%llx",
 			    (unsigned long long)count, (unsigned long long)files);
+		/* a file chain is read whatever the count says (luo-v5) */
+		if (!files || p->luo_form != LUOC_LUO_RAW)
+			return;
+	}
+	if (p->luo_form == LUOC_LUO_RAW) {
+		if (files)
+			luoc_files_chain(c, i, files, count);
 		return;
 	}
 	if (p->sess_pgcnt.size) {
@@ -64,14 +73,30 @@ static void session_one(struct luoc_ctx *c, uint32_t i, const uint8_t *e, uint64
 		luoc_files_check(c, i, files, count);
 }
 
+/* Every session of the set, then their names' uniqueness. */
+static void sessions_walk(struct luoc_ctx *c, struct luoc_seq *sq)
+{
+	uint64_t i, phys;
+
+	for (i = 0; i < sq->n; i++) {
+		const uint8_t *e = luoc_seq_at(c, sq, i, &phys);
+
+		if (!e)
+			break;
+		session_one(c, (uint32_t)i, e, phys);
+	}
+	luoc_unique_names(c, LK_SESSION, R_SESS_006, sq, c->p->sess_name, "session name");
+}
+
 static void area_check(struct luoc_ctx *c, uint64_t hdr)
 {
 	const struct luoc_profile *p = c->p;
 	const struct luoc_area *a = &p->sess_area;
 	const struct luoc_loc loc = { .kind = LK_LUO_SESS };
 	uint64_t bytes = (uint64_t)a->pages * c->ps, max = luoc_area_max(a, c->ps);
-	uint64_t count, n, i;
+	uint64_t count, n;
 	const uint8_t *area;
+	struct luoc_seq sq;
 
 	c->stage = ST_OPEN;
 	if (!luoc_aligned(hdr, c->ps))
@@ -96,13 +121,28 @@ static void area_check(struct luoc_ctx *c, uint64_t hdr)
 			    (unsigned long long)count, (unsigned long long)max);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		uint64_t off = a->hdr_size + i * a->entry_size;
+	luoc_seq_area(&sq, area + a->hdr_size, hdr + a->hdr_size, a->entry_size, n);
+	sessions_walk(c, &sq);
+}
 
-		session_one(c, (uint32_t)i, area + off, hdr + off);
-	}
-	luoc_unique_names(c, LK_SESSION, R_SESS_006, area + a->hdr_size, hdr + a->hdr_size,
-			  a->entry_size, p->sess_name, n, "session name");
+/* luo-v5: the session chain from luo_ser.sessions_pa (0: no sessions). */
+void luoc_sessions_chain(struct luoc_ctx *c, uint64_t head)
+{
+	const struct luoc_loc loc = { .kind = LK_LUO_SESS };
+	struct luoc_chain ch;
+	struct luoc_seq sq;
+
+	if (!head)
+		return;
+	/* the early initcall restores the chain: its defects are fatal there */
+	c->stage = ST_LUOFDT;
+	luoc_chain_init(&ch, &c->p->sess_area, head, &loc, false);
+	luoc_chain_open(c, &ch, c->p->blk_max_blocks, true);
+	luoc_chain_check(c, &ch);
+	c->stage = ST_OPEN;
+	luoc_seq_chain(&sq, &ch);
+	sessions_walk(c, &sq);
+	c->stage = ST_LUOFDT;
 }
 
 void luoc_sessions_check(struct luoc_ctx *c, const void *fdt)

@@ -3,11 +3,13 @@
  * unique.c - duplicate names (LUO-SESS-006, LUO-FLB-005) and tokens
  * (LUO-FILE-003).
  *
- * Pairwise comparison is quadratic, and a hostile state with 64 KiB pages
- * may hold 13107 sessions of 2048 files each; so the keys are sorted in
- * borrowed workspace (heapsort: no allocation, no recursion) and equal
- * neighbours reported.  Small sets fall back to pairwise comparison when
- * there is no room.
+ * Pairwise comparison is quadratic, and a hostile state may hold 13107
+ * sessions of 2048 files each (luo-v1, 64 KiB pages), or far more in
+ * block chains (luo-v5); so the keys are sorted in borrowed workspace
+ * (heapsort: no allocation, no recursion) and equal neighbours reported.
+ * Small sets fall back to pairwise comparison when there is no room.  The
+ * entries are read through a struct luoc_seq, so an area and a chain of
+ * blocks are checked alike.
  */
 #include "luoc_int.h"
 
@@ -15,12 +17,14 @@
 
 struct name_key {
 	const uint8_t *name;
+	uint64_t phys;		/* of the entry */
 	uint32_t idx, len;
 };
 
 struct token_key {
 	uint64_t token;
 	uint64_t idx;
+	uint64_t phys;
 };
 
 /* Name fields compare as the kernel's strncmp over the field does. */
@@ -68,44 +72,68 @@ static void report_name(struct luoc_ctx *c, enum luoc_loc_kind kind, uint32_t s,
 		    what, shown, (unsigned long long)j);
 }
 
-void luoc_unique_names(struct luoc_ctx *c, enum luoc_loc_kind kind, const char *req,
-		       const uint8_t *first, uint64_t phys, size_t stride,
-		       struct luoc_field name, uint64_t n, const char *what)
+/* Room for n keys of 'size' bytes in borrowed workspace, or NULL. */
+static void *keys(struct luoc_ctx *c, uint64_t n, size_t size)
 {
-	struct name_key *k = (struct name_key *)c->ws.lo;	/* borrowed */
-	uint64_t i, j, g = 0;
+	if (!c->ws.lo || luoc_ws_free(c) / size < n)
+		return NULL;
+	return c->ws.lo;
+}
 
-	if (n < 2)
-		return;
-	if (k && luoc_ws_free(c) / sizeof(*k) >= n) {
-		for (i = 0; i < n; i++) {
-			k[i].name = first + i * stride + name.off;
-			k[i].idx = (uint32_t)i;
-			k[i].len = name.size;
-		}
-		luoc_heapsort(k, n, sizeof(*k), cmp_name_key);
-		for (i = 1; i < n; i++) {
-			if (name_cmp(k[g].name, k[i].name, name.size)) {
-				g = i;
-				continue;
-			}
-			report_name(c, kind, 0, req, phys + k[i].idx * stride, k[i].name,
-				    name.size, k[i].idx, k[g].idx, what);
-		}
-		return;
-	}
-	if (n > PAIRWISE_MAX) {
-		luoc_ws_enospc(c, "a uniqueness check");
-		return;
-	}
-	for (i = 1; i < n; i++)
-		for (j = 0; j < i; j++)
-			if (!name_cmp(first + i * stride + name.off, first + j * stride + name.off,
-				      name.size)) {
-				report_name(c, kind, 0, req, phys + i * stride,
-					    first + i * stride + name.off, name.size, i, j, what);
+static void names_pairwise(struct luoc_ctx *c, enum luoc_loc_kind kind, const char *req,
+			   struct luoc_seq *sq, struct luoc_field name, const char *what)
+{
+	struct luoc_seq inner = *sq;
+	uint64_t i, j, pi, pj;
+
+	for (i = 1; i < sq->n; i++) {
+		const uint8_t *a = luoc_seq_at(c, sq, i, &pi);
+
+		for (j = 0; a && j < i; j++) {
+			const uint8_t *b = luoc_seq_at(c, &inner, j, &pj);
+
+			if (b && !name_cmp(a + name.off, b + name.off, name.size)) {
+				report_name(c, kind, 0, req, pi, a + name.off, name.size, i, j, what);
 				break;
 			}
+		}
+	}
+}
+
+void luoc_unique_names(struct luoc_ctx *c, enum luoc_loc_kind kind, const char *req,
+		       struct luoc_seq *sq, struct luoc_field name, const char *what)
+{
+	struct name_key *k = keys(c, sq->n, sizeof(*k));	/* borrowed */
+	uint64_t i, n = 0, g = 0;
+
+	if (sq->n < 2)
+		return;
+	if (!k) {
+		if (sq->n > PAIRWISE_MAX)
+			luoc_ws_enospc(c, "a uniqueness check");
+		else
+			names_pairwise(c, kind, req, sq, name, what);
+		return;
+	}
+	for (i = 0; i < sq->n; i++) {
+		const uint8_t *e = luoc_seq_at(c, sq, i, &k[n].phys);
+
+		if (!e)
+			break;
+		k[n].name = e + name.off;
+		k[n].idx = (uint32_t)i;
+		k[n].len = name.size;
+		n++;
+	}
+	luoc_heapsort(k, n, sizeof(*k), cmp_name_key);
+	for (i = 1; i < n; i++) {
+		if (name_cmp(k[g].name, k[i].name, name.size)) {
+			g = i;
+			continue;
+		}
+		report_name(c, kind, 0, req, k[i].phys, k[i].name, name.size, k[i].idx,
+			    k[g].idx, what);
+	}
 }
 
 static void report_token(struct luoc_ctx *c, uint32_t s, uint64_t phys, uint64_t token,
@@ -118,42 +146,56 @@ static void report_token(struct luoc_ctx *c, uint32_t s, uint64_t phys, uint64_t
 		    (unsigned long long)j);
 }
 
-void luoc_unique_tokens(struct luoc_ctx *c, uint32_t s, const uint8_t *arr, uint64_t phys,
-			uint64_t n)
+static void tokens_pairwise(struct luoc_ctx *c, uint32_t s, struct luoc_seq *sq)
 {
-	const struct luoc_profile *p = c->p;
-	size_t stride = p->file_area.entry_size;
-	struct token_key *k = (struct token_key *)c->ws.lo;	/* borrowed */
-	uint64_t i, j, g = 0;
+	struct luoc_field tok = c->p->file_token;
+	struct luoc_seq inner = *sq;
+	uint64_t i, j, pi, pj;
 
-	if (n < 2)
-		return;
-	if (k && luoc_ws_free(c) / sizeof(*k) >= n) {
-		for (i = 0; i < n; i++) {
-			k[i].token = luoc_rd(c, arr + i * stride, p->file_token);
-			k[i].idx = i;
-		}
-		luoc_heapsort(k, n, sizeof(*k), cmp_token_key);
-		for (i = 1; i < n; i++) {
-			if (k[i].token != k[g].token) {
-				g = i;
-				continue;
-			}
-			report_token(c, s, phys + k[i].idx * stride, k[i].token, k[i].idx, k[g].idx);
-		}
-		return;
-	}
-	if (n > PAIRWISE_MAX) {
-		luoc_ws_enospc(c, "a uniqueness check");
-		return;
-	}
-	for (i = 1; i < n; i++) {
-		uint64_t t = luoc_rd(c, arr + i * stride, p->file_token);
+	for (i = 1; i < sq->n; i++) {
+		const uint8_t *a = luoc_seq_at(c, sq, i, &pi);
+		uint64_t t = a ? luoc_rd(c, a, tok) : 0;
 
-		for (j = 0; j < i; j++)
-			if (luoc_rd(c, arr + j * stride, p->file_token) == t) {
-				report_token(c, s, phys + i * stride, t, i, j);
+		for (j = 0; a && j < i; j++) {
+			const uint8_t *b = luoc_seq_at(c, &inner, j, &pj);
+
+			if (b && luoc_rd(c, b, tok) == t) {
+				report_token(c, s, pi, t, i, j);
 				break;
 			}
+		}
+	}
+}
+
+void luoc_unique_tokens(struct luoc_ctx *c, uint32_t s, struct luoc_seq *sq)
+{
+	struct token_key *k = keys(c, sq->n, sizeof(*k));	/* borrowed */
+	uint64_t i, n = 0, g = 0;
+
+	if (sq->n < 2)
+		return;
+	if (!k) {
+		if (sq->n > PAIRWISE_MAX)
+			luoc_ws_enospc(c, "a uniqueness check");
+		else
+			tokens_pairwise(c, s, sq);
+		return;
+	}
+	for (i = 0; i < sq->n; i++) {
+		const uint8_t *e = luoc_seq_at(c, sq, i, &k[n].phys);
+
+		if (!e)
+			break;
+		k[n].token = luoc_rd(c, e, c->p->file_token);
+		k[n].idx = i;
+		n++;
+	}
+	luoc_heapsort(k, n, sizeof(*k), cmp_token_key);
+	for (i = 1; i < n; i++) {
+		if (k[i].token != k[g].token) {
+			g = i;
+			continue;
+		}
+		report_token(c, s, k[i].phys, k[i].token, k[i].idx, k[g].idx);
 	}
 }

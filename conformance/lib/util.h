@@ -76,4 +76,20 @@ static inline bool luoc_aligned(uint64_t v, uint64_t a)
 	return (v & (a - 1)) == 0;
 }
 
+/*
+ * Of the bits from, from + step, ..., last (step a power of two up to 64),
+ * those in word wi of a bitmap: the runs of folios every step pages test
+ * and claim a word at a time (kmap.c, folio_claim.c).
+ */
+static inline uint64_t luoc_step_mask(uint64_t from, uint64_t last, uint64_t step, uint64_t wi)
+{
+	uint64_t m = (step >= 64 ? 1 : ~(uint64_t)0 / (((uint64_t)1 << step) - 1)) << (from % step);
+
+	if (wi == from / 64)
+		m &= ~(uint64_t)0 << (from % 64);
+	if (wi == last / 64)
+		m &= ~(uint64_t)0 >> (63 - last % 64);
+	return m;
+}
+
 #endif /* LUOC_UTIL_H */

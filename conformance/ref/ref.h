@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause) */
 /*
- * ref.h - internals of the reference implementation of the luo-v1 handover.
+ * ref.h - internals of the reference implementation of the LUO handover
+ * (luo-v1 and luo-v5).
  *
  * The reference is written from spec/abi (through the generated profile
  * table) and the spec's reader rules.  It shares no code with the checker
@@ -151,6 +152,14 @@ struct ref_range {
 	const char *what;
 };
 
+/* A hash set of u64 keys or of strings (duplicate names and tokens in O(n)). */
+struct ref_set {
+	uint64_t *key;
+	const char **str;
+	uint8_t *used;
+	size_t cap, n;
+};
+
 struct ref_r {
 	const struct luoc_profile *p;
 	uint32_t ps;
@@ -167,6 +176,9 @@ struct ref_r {
 
 	/* bytes of memfd content left to hash in this restore (bounds the work) */
 	uint64_t hash_left;
+
+	struct ref_set names;		/* session names seen */
+	struct ref_set tokens;		/* tokens of the session being read */
 
 	struct ref_arena *arena;
 	struct luoc_restore_out *out;

@@ -55,6 +55,7 @@ static void set_bit_ul(uint8_t *bm, uint64_t bit, bool be)
 {
 	uint64_t b = bit % 64;
 
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): callers pass a block they allocated */
 	bm[(bit / 64) * 8 + (be ? 7 - b / 8 : b / 8)] |= (uint8_t)(1u << (b % 8));
 }
 
@@ -148,13 +149,16 @@ struct radix_geo {
 	unsigned int shift, tl, bl, o0, depth;
 };
 
-static void radix_geo(uint32_t ps, struct radix_geo *g)
+/* The tree's geometry from the profile table (kho-v3 and kho-v4 alike). */
+static void radix_geo(const struct luoc_profile *p, uint32_t ps, struct radix_geo *g)
 {
+	const struct luoc_radix_geom *rg = luoc_radix_geom(p, page_shift(ps));
+
 	g->shift = page_shift(ps);
-	g->tl = LUOC_KHO_V3_TABLE_LOG2(ps);
-	g->bl = LUOC_KHO_V3_BITMAP_LOG2(ps);
-	g->o0 = LUOC_KHO_V3_ORDER0_LOG2(ps);
-	g->depth = LUOC_KHO_V3_DEPTH(ps);
+	g->tl = rg->table_log2;
+	g->bl = rg->bitmap_log2;
+	g->o0 = rg->order0_log2;
+	g->depth = rg->depth;
 }
 
 static int radix_write(struct ref_w *w, uint64_t *map_phys)
@@ -165,7 +169,7 @@ static int radix_write(struct ref_w *w, uint64_t *map_phys)
 	size_t i, n = w->n_pres;
 	struct ref_pres *v;
 
-	radix_geo(w->ps, &g);
+	radix_geo(w->p, w->ps, &g);
 	v = malloc((n ? n : 1) * sizeof(*v));
 	if (!v)
 		return ref_w_fail(w, -ENOMEM, "out of memory");
@@ -463,7 +467,7 @@ int ref_kmap_read(struct ref_r *r, uint64_t map_phys)
 	if (r->p->kmap == LUOC_KMAP_RADIX) {
 		struct radix_ctx c = { 0 };
 
-		radix_geo(r->ps, &c.g);
+		radix_geo(r->p, r->ps, &c.g);
 		ret = radix_node(r, &c, map_phys, c.g.depth - 1, 0);
 		free(c.seen.v);
 	} else {

@@ -451,6 +451,7 @@ static int read_folios(struct ref_r *r, const struct mfd_hdr *h, const uint64_t 
 	}
 	for (k = 0; k < h->nr; k++) {
 		uint64_t off = k * d->folio_size;
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference,clang-analyzer-core.UndefinedBinaryOperatorResult): pages holds every page of the h->nr entries (filled above) */
 		const uint8_t *e = ref_map(r, pages[off / vpage] + off % vpage, d->folio_size);
 		uint64_t desc, index, pfn, phys, len;
 		uint32_t flags;

@@ -10,6 +10,10 @@
  * memory map, whose tracker pages are in the image but not preserved.
  * The LUO FDT is built with libfdt's sequential writer; the KHO root FDT
  * gets its sub-nodes through fdt_open_into/fdt_pack as the kernel does.
+ *
+ * luo-v5 (v7.2): at boot struct luo_ser (one page, registered as the LUO
+ * blob) and the FLB page; sessions and each session's files are entries of
+ * chains of one-page blocks, a new block linked when the last one is full.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,9 +31,33 @@ struct ref_pw {
 	struct ref_w w;
 	const struct luoc_state *st;
 	uint64_t kho_phys, luo_phys, sess_phys, flb_phys;
-	uint8_t *kho, *luo, *sess, *flb;
+	uint8_t *kho, *luo, *sess, *flb;	/* luo-v5: luo is struct luo_ser */
 	bool has_flb;
 };
+
+/* luo-v5: a chain of serialization blocks being filled. */
+struct wchain {
+	const struct luoc_area *a;
+	uint8_t *cur;
+	uint64_t head, n_in_cur;
+};
+
+static bool is_raw(const struct luoc_profile *p)
+{
+	return p->luo_form == LUOC_LUO_RAW;
+}
+
+/* FLBs: in a /luo-flb node, or (luo-v5) in the page luo_ser points to. */
+static bool profile_has_flb(const struct luoc_profile *p)
+{
+	return p->flb_node || (is_raw(p) && p->flb_area.entry_size);
+}
+
+/* The most entries a set can hold: one area, or a chain of blocks. */
+static uint64_t set_max(const struct luoc_profile *p, const struct luoc_area *a, uint32_t ps)
+{
+	return luoc_area_max(a, ps) * (a->hdr_next.size ? p->blk_max_blocks : 1);
+}
 
 /* --- the abstract state must be one a kernel could hold ------------------ */
 
@@ -49,12 +77,12 @@ static int check_state(struct ref_pw *pw)
 	uint32_t i, j, k;
 	int ret;
 
-	if (st->n_flbs && !p->flb_node)
+	if (st->n_flbs && !profile_has_flb(p))
 		return ref_w_fail(w, -EINVAL, "profile %s has no FLB node; the state has %u FLBs",
 				  p->name, st->n_flbs);
-	if (p->flb_node && st->n_flbs > luoc_area_max(&p->flb_area, w->ps))
+	if (profile_has_flb(p) && st->n_flbs > luoc_area_max(&p->flb_area, w->ps))
 		return ref_w_fail(w, -ENOSPC, "%u FLBs exceed the FLB area", st->n_flbs);
-	if (st->n_sessions > luoc_area_max(&p->sess_area, w->ps))
+	if (st->n_sessions > set_max(p, &p->sess_area, w->ps))
 		return ref_w_fail(w, -ENOSPC, "%u sessions exceed the session area", st->n_sessions);
 	for (i = 0; i < st->n_flbs; i++) {
 		ret = check_name(w, "FLB name", st->flbs[i].name, p->flb_name.size);
@@ -69,7 +97,7 @@ static int check_state(struct ref_pw *pw)
 		for (j = 0; j < i; j++)
 			if (!strncmp(st->sessions[j].name, s->name, p->sess_name.size - 1))
 				return ref_w_fail(w, -EEXIST, "session name '%s' used twice", s->name);
-		if (s->n_files > luoc_area_max(&p->file_area, w->ps))
+		if (s->n_files > set_max(p, &p->file_area, w->ps))
 			return ref_w_fail(w, -ENOSPC, "session '%s': %u files exceed the file array",
 					  s->name, s->n_files);
 		for (j = 0; j < s->n_files; j++) {
@@ -153,6 +181,44 @@ static int kexec_metadata(struct ref_pw *pw)
 	return kho_add_subtree(pw, "kexec-metadata", phys, 73);
 }
 
+/* The FLB page with its header; the entries come at serialization. */
+static int flb_page(struct ref_pw *pw)
+{
+	struct ref_w *w = &pw->w;
+	const struct luoc_profile *p = w->p;
+
+	pw->flb = ref_w_alloc(w, REF_RG_KERNEL, ref_log2(p->flb_area.pages), true, &pw->flb_phys);
+	if (!pw->flb)
+		return -ENOMEM;
+	ref_stf(pw->flb, p->flb_area.hdr_pgcnt, p->flb_area.pages, w->be);
+	return 0;
+}
+
+/* luo-v5 at boot: struct luo_ser, registered as the LUO blob, and the FLB page. */
+static int boot_raw(struct ref_pw *pw)
+{
+	struct ref_w *w = &pw->w;
+	const struct luoc_profile *p = w->p;
+	const char *compat = w->defects & REF_DEF_LUO_COMPAT ? "luo-v0" : p->luo_compat;
+	uint64_t num = pw->st->liveupdate_number ? pw->st->liveupdate_number : 1;
+	int ret;
+
+	pw->luo = ref_w_alloc(w, REF_RG_KERNEL, 0, true, &pw->luo_phys);
+	if (!pw->luo)
+		return -ENOMEM;
+	/* strscpy into the field: NUL-padded */
+	memcpy(pw->luo + p->ser_compat.off, compat, strlen(compat));
+	ref_stf(pw->luo, p->ser_num, w->defects & REF_DEF_NO_NUMBER ? 0 : num, w->be);
+	ret = kho_add_subtree(pw, p->luo_entry, pw->luo_phys, p->ser_size);
+	pw->has_flb = !ret && !(w->defects & REF_DEF_NO_FLB);
+	if (!pw->has_flb)
+		return ret;
+	ret = flb_page(pw);
+	if (!ret)
+		ref_stf(pw->luo, p->ser_flbs, pw->flb_phys, w->be);
+	return ret;
+}
+
 static int boot_allocs(struct ref_pw *pw)
 {
 	struct ref_w *w = &pw->w;
@@ -164,6 +230,8 @@ static int boot_allocs(struct ref_pw *pw)
 		ret = kexec_metadata(pw);
 	if (ret)
 		return ret;
+	if (is_raw(p))
+		return boot_raw(pw);
 	pw->luo = ref_w_alloc(w, REF_RG_KERNEL, ref_log2(p->luo_fdt_pages), true, &pw->luo_phys);
 	pw->sess = ref_w_alloc(w, REF_RG_KERNEL, ref_log2(p->sess_area.pages), true, &pw->sess_phys);
 	if (!pw->luo || !pw->sess)
@@ -171,13 +239,7 @@ static int boot_allocs(struct ref_pw *pw)
 	if (p->sess_area.hdr_pgcnt.size)
 		ref_stf(pw->sess, p->sess_area.hdr_pgcnt, p->sess_area.pages, w->be);
 	pw->has_flb = p->flb_node && !(w->defects & REF_DEF_NO_FLB);
-	if (pw->has_flb) {
-		pw->flb = ref_w_alloc(w, REF_RG_KERNEL, ref_log2(p->flb_area.pages), true, &pw->flb_phys);
-		if (!pw->flb)
-			return -ENOMEM;
-		ref_stf(pw->flb, p->flb_area.hdr_pgcnt, p->flb_area.pages, w->be);
-	}
-	return 0;
+	return pw->has_flb ? flb_page(pw) : 0;
 }
 
 /* The LUO FDT, in the order luo_fdt_setup() builds it. */
@@ -231,6 +293,72 @@ static void put_name(struct ref_w *w, uint8_t *field, size_t size, const char *n
 	memcpy(field, name, n);
 }
 
+/* luo-v5: the next entry slot of a chain, linking a new block when the last is full. */
+static uint8_t *wchain_next(struct ref_pw *pw, struct wchain *c)
+{
+	struct ref_w *w = &pw->w;
+	const struct luoc_area *a = c->a;
+
+	if (!c->cur || c->n_in_cur == luoc_area_max(a, w->ps)) {
+		uint64_t phys;
+		uint8_t *b = ref_w_alloc(w, REF_RG_KERNEL, 0, true, &phys);
+
+		if (!b)
+			return NULL;
+		if (c->cur)
+			ref_stf(c->cur, a->hdr_next, phys, w->be);
+		else
+			c->head = phys;
+		c->cur = b;
+		c->n_in_cur = 0;
+	}
+	c->n_in_cur++;
+	ref_stf(c->cur, a->hdr_count, c->n_in_cur, w->be);
+	return c->cur + a->hdr_size + (c->n_in_cur - 1) * a->entry_size;
+}
+
+/* One file entry: the handler's data first (memfd), then the entry. */
+static int write_file(struct ref_pw *pw, const struct luoc_st_file *f, uint8_t *fe)
+{
+	struct ref_w *w = &pw->w;
+	const struct luoc_profile *p = w->p;
+	const char *compat = f->is_memfd ? p->memfd->compat : f->compatible;
+	uint64_t data = f->data;
+	int ret;
+
+	if (f->is_memfd) {
+		ret = ref_memfd_write(w, &f->memfd, &data);
+		if (ret)
+			return ret;
+	}
+	memcpy(fe + p->file_compat.off, compat, strlen(compat));
+	ref_stf(fe, p->file_data, data, w->be);
+	ref_stf(fe, p->file_token, f->token, w->be);
+	return 0;
+}
+
+/* luo-v5: a session's file chain (file_set_ser.files, .count). */
+static int write_file_chain(struct ref_pw *pw, const struct luoc_st_session *s, uint8_t *e)
+{
+	struct ref_w *w = &pw->w;
+	const struct luoc_profile *p = w->p;
+	struct wchain c = { .a = &p->file_area };
+	uint32_t j;
+	int ret;
+
+	for (j = 0; j < s->n_files; j++) {
+		uint8_t *fe = wchain_next(pw, &c);
+
+		if (!fe)
+			return -ENOMEM;
+		ret = write_file(pw, &s->files[j], fe);
+		if (ret)
+			return ret;
+	}
+	ref_stf(e, p->sess_files, c.head, w->be);
+	return 0;
+}
+
 static int write_files(struct ref_pw *pw, const struct luoc_st_session *s, uint8_t *e)
 {
 	struct ref_w *w = &pw->w;
@@ -249,20 +377,39 @@ static int write_files(struct ref_pw *pw, const struct luoc_st_session *s, uint8
 	if (p->sess_pgcnt.size)
 		ref_stf(e, p->sess_pgcnt, p->file_area.pages, w->be);
 	for (j = 0; j < s->n_files; j++) {
-		const struct luoc_st_file *f = &s->files[j];
-		uint8_t *fe = arr + (uint64_t)j * p->file_area.entry_size;
-		uint64_t data = f->data;
-		const char *compat = f->is_memfd ? p->memfd->compat : f->compatible;
-
-		if (f->is_memfd) {
-			ret = ref_memfd_write(w, &f->memfd, &data);
-			if (ret)
-				return ret;
-		}
-		memcpy(fe + p->file_compat.off, compat, strlen(compat));
-		ref_stf(fe, p->file_data, data, w->be);
-		ref_stf(fe, p->file_token, f->token, w->be);
+		ret = write_file(pw, &s->files[j], arr + (uint64_t)j * p->file_area.entry_size);
+		if (ret)
+			return ret;
 	}
+	return 0;
+}
+
+/* luo-v5: the session chain; luo_ser.sessions_pa stays 0 without sessions. */
+static int write_session_chain(struct ref_pw *pw)
+{
+	struct ref_w *w = &pw->w;
+	const struct luoc_profile *p = w->p;
+	const struct luoc_state *st = pw->st;
+	struct wchain c = { .a = &p->sess_area };
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < st->n_sessions; i++) {
+		const struct luoc_st_session *s = &st->sessions[i];
+		uint8_t *e = wchain_next(pw, &c);
+		const char *name = s->name;
+
+		if (!e)
+			return -ENOMEM;
+		if ((w->defects & REF_DEF_DUP_SESSION) && i == 1)
+			name = st->sessions[0].name;
+		put_name(w, e + p->sess_name.off, p->sess_name.size, name);
+		ref_stf(e, p->sess_count, s->n_files, w->be);
+		ret = write_file_chain(pw, s, e);
+		if (ret)
+			return ret;
+	}
+	ref_stf(pw->luo, p->ser_sessions, c.head, w->be);
 	return 0;
 }
 
@@ -274,6 +421,8 @@ static int write_sessions(struct ref_pw *pw)
 	uint32_t i;
 	int ret;
 
+	if (is_raw(p))
+		return write_session_chain(pw);
 	ref_stf(pw->sess, p->sess_area.hdr_count, st->n_sessions, w->be);
 	for (i = 0; i < st->n_sessions; i++) {
 		const struct luoc_st_session *s = &st->sessions[i];
@@ -375,7 +524,7 @@ int ref_preserve(const char *profile, const struct luoc_state *st,
 	ret = check_state(&pw);
 	if (!ret)
 		ret = boot_allocs(&pw);
-	if (!ret)
+	if (!ret && !is_raw(p))
 		ret = luo_fdt_build(&pw);
 	if (!ret)
 		ret = write_sessions(&pw);

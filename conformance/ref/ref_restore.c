@@ -187,6 +187,85 @@ static const uint8_t *take_struct(struct ref_r *r, uint64_t phys, uint64_t len,
 	return p;
 }
 
+/* --- sets: duplicates found in linear time ----------------------------------------- */
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
+	return h;
+}
+
+static void set_free(struct ref_set *s)
+{
+	free(s->key);
+	free(s->str);
+	free(s->used);
+	memset(s, 0, sizeof(*s));
+}
+
+static bool set_find(const struct ref_set *s, uint64_t key, const char *str, size_t *at)
+{
+	size_t i = (size_t)mix(str ? hash_str(str) : key) & (s->cap - 1);
+
+	for (; s->used[i]; i = (i + 1) & (s->cap - 1))
+		if (str ? !strcmp(s->str[i], str) : s->key[i] == key)
+			break;
+	*at = i;
+	return s->used[i];
+}
+
+static int set_grow(struct ref_set *s)
+{
+	struct ref_set n = { .cap = s->cap ? s->cap * 2 : 64 };
+	size_t i, at;
+
+	n.key = calloc(n.cap, sizeof(*n.key));
+	n.str = calloc(n.cap, sizeof(*n.str));
+	n.used = calloc(n.cap, 1);
+	if (!n.key || !n.str || !n.used) {
+		set_free(&n);
+		return -ENOMEM;
+	}
+	for (i = 0; i < s->cap; i++) {
+		if (!s->used[i])
+			continue;
+		set_find(&n, s->key[i], s->str[i], &at);
+		n.key[at] = s->key[i];
+		n.str[at] = s->str[i];
+		n.used[at] = 1;
+		n.n++;
+	}
+	set_free(s);
+	*s = n;
+	return 0;
+}
+
+/* 1: already in the set; 0: added; -1: out of memory (refused). */
+static int set_add(struct ref_r *r, struct ref_set *s, uint64_t key, const char *str)
+{
+	size_t at;
+
+	if (2 * (s->n + 1) > s->cap && set_grow(s))
+		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
+	if (set_find(s, key, str, &at))
+		return 1;
+	s->key[at] = key;
+	s->str[at] = str;
+	s->used[at] = 1;
+	s->n++;
+	return 0;
+}
+
 /* --- KHO root ----------------------------------------------------------------- */
 
 /* Exactly one string equal to 'want' (LUO-KHO-101, LUO-FDT-102). */
@@ -247,6 +326,21 @@ static int luo_entry(struct ref_r *r, const void *kfdt, uint64_t *phys, uint64_t
 		return ref_reject(r, "LUO-KHO-004", REF_PH_EARLY,
 				  "KHO '%s' node: '%s' missing, not 8 bytes or 0",
 				  p->luo_entry, p->kho_sub_addr_prop);
+	if (p->luo_form == LUOC_LUO_RAW) {
+		uint64_t size;
+
+		/* LUO-SER-101: present, 8 bytes, at least the struct; larger is room to grow */
+		if (!get_u64(kfdt, node, p->kho_sub_size_prop, &size, r->be))
+			return ref_reject(r, "LUO-SER-001", REF_PH_EARLY,
+					  "KHO '%s' node: '%s' missing or not 8 bytes",
+					  p->luo_entry, p->kho_sub_size_prop);
+		if (size < p->ser_size)
+			return ref_reject(r, "LUO-SER-001", REF_PH_EARLY,
+					  "KHO '%s' node: blob-size %llu is smaller than struct luo_ser (%u)",
+					  p->luo_entry, (unsigned long long)size, p->ser_size);
+		*limit = p->ser_size;
+		return 0;
+	}
 	*limit = max;
 	if (p->kho_sub_size_prop) {
 		uint64_t size;
@@ -348,6 +442,50 @@ static int read_memfds(struct ref_r *r, struct luoc_st_session *s, uint32_t sidx
 	return 0;
 }
 
+/* File entry j of session s (an area or a chain: the rules are the same). */
+static int read_file(struct ref_r *r, const uint8_t *fe, struct luoc_st_session *s, uint32_t sidx,
+		     uint32_t j)
+{
+	const struct luoc_profile *p = r->p;
+	const char *c = (const char *)fe + p->file_compat.off;
+	struct luoc_st_file *f = &s->files[j];
+	int dup;
+
+	/* LUO-FILE-101: bounded, exact match against our one handler */
+	if (!memchr(c, 0, p->file_compat.size) || !c[0])
+		return ref_reject(r, "LUO-FILE-002", REF_PH_OPEN,
+				  "session[%u].file[%u]: compatible not a string in %u bytes",
+				  sidx, j, p->file_compat.size);
+	f->compatible = ref_arena_strndup(r->arena, c, p->file_compat.size);
+	f->token = ref_ldf(fe, p->file_token, r->be);
+	f->data = ref_ldf(fe, p->file_data, r->be);
+	/*
+	 * LUO-FILE-101: a file whose handler is unknown is handed to no
+	 * handler, and the failure is visible: the profile's outcome for
+	 * it (LUO-FILE-004), or, where the kernel tolerates it, the file
+	 * stays in the decoded state without handler data, so that its
+	 * retrieval fails while the rest is restored.
+	 */
+	f->is_memfd = !strcmp(c, p->memfd->compat);
+	if (!f->is_memfd && table_outcome(p, "LUO-FILE-004") != LUOC_OUT_ACCEPT &&
+	    table_outcome(p, "LUO-FILE-004") != LUOC_OUT_UNDEFINED)
+		return ref_reject(r, "LUO-FILE-004", REF_PH_OPEN,
+				  "session[%u].file[%u]: no handler for \"%.48s\"", sidx, j, c);
+	/* LUO-FILE-102: one token, one file (the set is the session's) */
+	if (!j)
+		set_free(&r->tokens);
+	dup = set_add(r, &r->tokens, f->token, NULL);
+	if (dup < 0)
+		return -1;
+	if (dup)
+		return ref_reject(r, "LUO-FILE-003", REF_PH_OPEN,
+				  "session[%u]: token %llu used twice", sidx,
+				  (unsigned long long)f->token);
+	if (!f->compatible)
+		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
+	return 0;
+}
+
 static int read_files(struct ref_r *r, const uint8_t *e, struct luoc_st_session *s, uint32_t sidx)
 {
 	const struct luoc_profile *p = r->p;
@@ -355,7 +493,7 @@ static int read_files(struct ref_r *r, const uint8_t *e, struct luoc_st_session 
 	uint64_t count = ref_ldf(e, p->sess_count, r->be);
 	uint64_t bytes = (uint64_t)p->file_area.pages * r->ps;
 	const uint8_t *arr;
-	uint32_t j, k;
+	uint32_t j;
 
 	/* LUO-SESS-105 */
 	if (count > luoc_area_max(&p->file_area, r->ps))
@@ -382,40 +520,32 @@ static int read_files(struct ref_r *r, const uint8_t *e, struct luoc_st_session 
 	if (!s->files)
 		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
 	s->n_files = (uint32_t)count;
-	for (j = 0; j < count; j++) {
-		const uint8_t *fe = arr + (uint64_t)j * p->file_area.entry_size;
-		const char *c = (const char *)fe + p->file_compat.off;
-		struct luoc_st_file *f = &s->files[j];
+	for (j = 0; j < count; j++)
+		if (read_file(r, arr + (uint64_t)j * p->file_area.entry_size, s, sidx, j))
+			return -1;
+	return 0;
+}
 
-		/* LUO-FILE-101: bounded, exact match against our one handler */
-		if (!memchr(c, 0, p->file_compat.size) || !c[0])
-			return ref_reject(r, "LUO-FILE-002", REF_PH_OPEN,
-					  "session[%u].file[%u]: compatible not a string in %u bytes",
-					  sidx, j, p->file_compat.size);
-		f->compatible = ref_arena_strndup(r->arena, c, p->file_compat.size);
-		f->token = ref_ldf(fe, p->file_token, r->be);
-		f->data = ref_ldf(fe, p->file_data, r->be);
-		/*
-		 * LUO-FILE-101: a file whose handler is unknown is handed to no
-		 * handler, and the failure is visible: the profile's outcome for
-		 * it (LUO-FILE-004), or, where the kernel tolerates it, the file
-		 * stays in the decoded state without handler data, so that its
-		 * retrieval fails while the rest is restored.
-		 */
-		f->is_memfd = !strcmp(c, p->memfd->compat);
-		if (!f->is_memfd && table_outcome(p, "LUO-FILE-004") != LUOC_OUT_ACCEPT &&
-		    table_outcome(p, "LUO-FILE-004") != LUOC_OUT_UNDEFINED)
-			return ref_reject(r, "LUO-FILE-004", REF_PH_OPEN,
-					  "session[%u].file[%u]: no handler for \"%.48s\"", sidx, j, c);
-		/* LUO-FILE-102: one token, one file */
-		for (k = 0; k < j; k++)
-			if (s->files[k].token == f->token)
-				return ref_reject(r, "LUO-FILE-003", REF_PH_OPEN,
-						  "session[%u]: token %llu used twice", sidx,
-						  (unsigned long long)f->token);
-		if (!f->compatible)
-			return ref_reject(r, "", REF_PH_OPEN, "out of memory");
-	}
+/* Session i's name: a string within its field, used once (LUO-SESS-103, -104). */
+static int read_session_name(struct ref_r *r, const uint8_t *e, struct luoc_state *st, uint64_t i)
+{
+	const struct luoc_profile *p = r->p;
+	const char *name = (const char *)e + p->sess_name.off;
+	int dup;
+
+	if (!memchr(name, 0, p->sess_name.size) || !name[0])
+		return ref_reject(r, "LUO-SESS-005", REF_PH_OPEN,
+				  "session[%llu]: name not a string in %u bytes",
+				  (unsigned long long)i, p->sess_name.size);
+	st->sessions[i].name = ref_arena_strndup(r->arena, name, p->sess_name.size);
+	if (!st->sessions[i].name)
+		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
+	dup = set_add(r, &r->names, 0, st->sessions[i].name);
+	if (dup < 0)
+		return -1;
+	if (dup)
+		return ref_reject(r, "LUO-SESS-006", REF_PH_OPEN,
+				  "session name \"%.64s\" used twice", name);
 	return 0;
 }
 
@@ -425,7 +555,7 @@ static int read_sessions(struct ref_r *r, uint64_t hdr_phys, struct luoc_state *
 	const struct luoc_area *a = &p->sess_area;
 	const uint8_t *hdr = take_struct(r, hdr_phys, (uint64_t)a->pages * r->ps, REF_PH_OPEN,
 					 "session area");
-	uint64_t count, i, j;
+	uint64_t count, i;
 
 	if (!hdr)
 		return -1;
@@ -444,22 +574,8 @@ static int read_sessions(struct ref_r *r, uint64_t hdr_phys, struct luoc_state *
 	st->n_sessions = (uint32_t)count;
 	for (i = 0; i < count; i++) {
 		const uint8_t *e = hdr + a->hdr_size + i * a->entry_size;
-		const char *name = (const char *)e + p->sess_name.off;
 
-		/* LUO-SESS-103 */
-		if (!memchr(name, 0, p->sess_name.size) || !name[0])
-			return ref_reject(r, "LUO-SESS-005", REF_PH_OPEN,
-					  "session[%llu]: name not a string in %u bytes",
-					  (unsigned long long)i, p->sess_name.size);
-		/* LUO-SESS-104 */
-		for (j = 0; j < i; j++)
-			if (!strcmp(st->sessions[j].name, name))
-				return ref_reject(r, "LUO-SESS-006", REF_PH_OPEN,
-						  "session name \"%.64s\" used twice", name);
-		st->sessions[i].name = ref_arena_strndup(r->arena, name, p->sess_name.size);
-		if (!st->sessions[i].name)
-			return ref_reject(r, "", REF_PH_OPEN, "out of memory");
-		if (read_files(r, e, &st->sessions[i], (uint32_t)i))
+		if (read_session_name(r, e, st, i) || read_files(r, e, &st->sessions[i], (uint32_t)i))
 			return -1;
 	}
 	return 0;
@@ -499,6 +615,274 @@ static int read_flbs(struct ref_r *r, uint64_t hdr_phys, struct luoc_state *st)
 	return 0;
 }
 
+/* --- luo-v5: struct luo_ser and chains of blocks ------------------------------------ */
+
+/* The blocks of a chain, in order, each checked before its entries are read. */
+struct chain {
+	uint64_t *phys;
+	const uint8_t **blk;
+	uint64_t n, cap, entries;
+};
+
+static void chain_free(struct chain *c)
+{
+	free(c->phys);
+	free(c->blk);
+	memset(c, 0, sizeof(*c));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A block met twice: the chain is a cycle (sorted copy; -1 out of memory). */
+static int chain_repeats(const struct chain *c)
+{
+	uint64_t *v, i;
+	int rep = 0;
+
+	if (c->n < 2)
+		return 0;
+	v = malloc(c->n * sizeof(*v));
+	if (!v)
+		return -1;
+	memcpy(v, c->phys, c->n * sizeof(*v));
+	qsort(v, c->n, sizeof(*v), cmp_u64);
+	for (i = 1; i < c->n && !rep; i++)
+		rep = v[i] == v[i - 1];
+	free(v);
+	return rep;
+}
+
+static int chain_push(struct chain *c, uint64_t phys, const uint8_t *b)
+{
+	if (c->n == c->cap) {
+		uint64_t cap = c->cap ? c->cap * 2 : 16;
+		uint64_t *np = realloc(c->phys, cap * sizeof(*np));
+		const uint8_t **nb;
+
+		if (!np)
+			return -ENOMEM;
+		c->phys = np;
+		nb = realloc(c->blk, cap * sizeof(*nb));
+		if (!nb)
+			return -ENOMEM;
+		c->blk = nb;
+		c->cap = cap;
+	}
+	c->phys[c->n] = phys;
+	c->blk[c->n++] = b;
+	return 0;
+}
+
+/*
+ * LUO-BLK-101/102: every block page aligned, in the image, preserved, with
+ * a count of 1 to the entries a block holds; at most KHO_MAX_BLOCKS blocks
+ * and none met twice.  The walk never passes the limit, whatever the next
+ * pointers say.  On failure the chain is refused and freed.
+ */
+static int read_chain(struct ref_r *r, uint64_t head, const struct luoc_area *a, bool files,
+		      enum ref_phase ph, struct chain *c)
+{
+	const char *shape = files ? "LUO-BLK-004" : "LUO-BLK-002";
+	const char *what = files ? "file block" : "session block";
+	uint64_t max = r->p->blk_max_blocks, per = luoc_area_max(a, r->ps), phys = head, i;
+	int rep;
+
+	memset(c, 0, sizeof(*c));
+	while (phys) {
+		const uint8_t *b;
+		uint64_t n;
+
+		if (c->n == max) {
+			rep = chain_repeats(c);
+			ref_reject(r, rep < 0 ? "" : shape, ph, rep > 0 ? "%s chain at %#llx is a cycle" :
+				   "%s chain at %#llx has more than %llu blocks", what,
+				   (unsigned long long)head, (unsigned long long)max);
+			goto fail;
+		}
+		if (phys % r->ps) {
+			ref_reject(r, "LUO-BLK-001", ph, "%s at %#llx is not page aligned", what,
+				   (unsigned long long)phys);
+			goto fail;
+		}
+		b = ref_map(r, phys, r->ps);
+		if (!b) {
+			ref_reject(r, "LUO-IMG-003", ph, "%s at %#llx is not in the image", what,
+				   (unsigned long long)phys);
+			goto fail;
+		}
+		if (!ref_preserved(r, phys, r->ps)) {
+			ref_reject(r, "LUO-KMAP-002", ph, "%s at %#llx is not preserved", what,
+				   (unsigned long long)phys);
+			goto fail;
+		}
+		n = ref_ldf(b, a->hdr_count, r->be);
+		if (!n || n > per) {
+			ref_reject(r, files ? "LUO-BLK-005" : "LUO-BLK-003", ph,
+				   "%s at %#llx: count %llu, expected 1..%llu", what,
+				   (unsigned long long)phys, (unsigned long long)n, (unsigned long long)per);
+			goto fail;
+		}
+		if (chain_push(c, phys, b)) {
+			ref_reject(r, "", ph, "out of memory");
+			goto fail;
+		}
+		c->entries += n;
+		phys = ref_ldf(b, a->hdr_next, r->be);
+	}
+	rep = chain_repeats(c);
+	if (rep) {
+		ref_reject(r, rep < 0 ? "" : shape, ph, "%s chain at %#llx is a cycle", what,
+			   (unsigned long long)head);
+		goto fail;
+	}
+	for (i = 0; i < c->n; i++)
+		if (ref_add_range(r, c->phys[i], r->ps, what))
+			goto fail;
+	return 0;
+fail:
+	chain_free(c);
+	return -1;
+}
+
+struct root5 {
+	uint64_t number, sessions, flbs;
+};
+
+/* struct luo_ser: a page LUO allocated, its string exact (LUO-SER-102), its number >= 1. */
+static int luo_ser(struct ref_r *r, uint64_t phys, struct root5 *e)
+{
+	const struct luoc_profile *p = r->p;
+	size_t cl = strlen(p->luo_compat), i;
+	const uint8_t *ser, *c;
+	bool exact;
+
+	if (phys % r->ps)
+		return ref_reject(r, "LUO-MEM-003", REF_PH_EARLY, "struct luo_ser at %#llx is not page aligned",
+				  (unsigned long long)phys);
+	ser = ref_map(r, phys, p->ser_size);
+	if (!ser)
+		return ref_reject(r, "LUO-IMG-003", REF_PH_EARLY, "struct luo_ser at %#llx is not in the image",
+				  (unsigned long long)phys);
+	if (!ref_preserved(r, phys, p->ser_size))
+		return ref_reject(r, "LUO-KMAP-002", REF_PH_EARLY, "struct luo_ser at %#llx is not preserved",
+				  (unsigned long long)phys);
+	if (ref_add_range(r, phys, r->ps, "luo_ser"))
+		return -1;
+	/* the whole field: the string and NUL padding, nothing after it */
+	c = ser + p->ser_compat.off;
+	exact = cl < p->ser_compat.size && !memcmp(c, p->luo_compat, cl);
+	for (i = cl; exact && i < p->ser_compat.size; i++)
+		exact = !c[i];
+	if (!exact && !(r->defects & REF_DEF_ANY_COMPAT))
+		return ref_reject(r, "LUO-SER-002", REF_PH_EARLY, "luo_ser compatible is not \"%s\"",
+				  p->luo_compat);
+	e->number = ref_ldf(ser, p->ser_num, r->be);
+	if (!e->number)
+		return ref_reject(r, "LUO-SER-003", REF_PH_EARLY, "liveupdate_num is 0");
+	e->sessions = ref_ldf(ser, p->ser_sessions, r->be);
+	e->flbs = ref_ldf(ser, p->ser_flbs, r->be);
+	return 0;
+}
+
+/* A session's file chain, whose entries must number file_set_ser.count (LUO-BLK-103). */
+static int read_file_chain(struct ref_r *r, const uint8_t *e, struct luoc_st_session *s,
+			   uint32_t sidx)
+{
+	const struct luoc_profile *p = r->p;
+	const struct luoc_area *a = &p->file_area;
+	uint64_t files = ref_ldf(e, p->sess_files, r->be), count = ref_ldf(e, p->sess_count, r->be);
+	uint64_t k, x;
+	uint32_t j = 0;
+	struct chain c;
+	int ret = -1;
+
+	if (!files)
+		return count ? ref_reject(r, "LUO-SESS-007", REF_PH_OPEN,
+					  "session[%u]: %llu files but no file chain", sidx,
+					  (unsigned long long)count) : 0;
+	if (read_chain(r, files, a, true, REF_PH_OPEN, &c))
+		return -1;
+	s->files = ref_arena_alloc(r->arena, c.entries * sizeof(*s->files));
+	if (!s->files) {
+		ref_reject(r, "", REF_PH_OPEN, "out of memory");
+		goto out;
+	}
+	s->n_files = (uint32_t)c.entries;
+	for (k = 0; k < c.n; k++)
+		for (x = 0; x < ref_ldf(c.blk[k], a->hdr_count, r->be); x++)
+			if (read_file(r, c.blk[k] + a->hdr_size + x * a->entry_size, s, sidx, j++))
+				goto out;
+	if (c.entries != count)
+		ref_reject(r, "LUO-BLK-006", REF_PH_OPEN,
+			   "session[%u]: file count %llu, the file chain holds %llu", sidx,
+			   (unsigned long long)count, (unsigned long long)c.entries);
+	else
+		ret = 0;
+out:
+	chain_free(&c);
+	return ret;
+}
+
+/* The sessions of the (already checked) session chain, in order. */
+static int read_session_entries(struct ref_r *r, const struct chain *c, struct luoc_state *st)
+{
+	const struct luoc_area *a = &r->p->sess_area;
+	uint64_t k, x, i = 0;
+
+	st->sessions = ref_arena_alloc(r->arena, (c->entries ? c->entries : 1) * sizeof(*st->sessions));
+	if (!st->sessions)
+		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
+	st->n_sessions = (uint32_t)c->entries;
+	for (k = 0; k < c->n; k++) {
+		for (x = 0; x < ref_ldf(c->blk[k], a->hdr_count, r->be); x++, i++) {
+			const uint8_t *e = c->blk[k] + a->hdr_size + x * a->entry_size;
+
+			if (read_session_name(r, e, st, i) ||
+			    read_file_chain(r, e, &st->sessions[i], (uint32_t)i))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * luo-v5, in the kernel's order: luo_ser, the session chain and the FLB
+ * page at boot; session entries and file chains at open; memfds at
+ * retrieve.  Addresses of 0 mean none (LUO-SER-103).
+ */
+static int walk_raw(struct ref_r *r, uint64_t phys, struct luoc_state *st)
+{
+	struct chain sc = { 0 };
+	struct root5 e = { 0 };
+	uint32_t i;
+	int ret = -1;
+
+	if (luo_ser(r, phys, &e))
+		return -1;
+	st->liveupdate_number = e.number;
+	if (e.sessions && read_chain(r, e.sessions, &r->p->sess_area, false, REF_PH_EARLY, &sc))
+		return -1;
+	if (e.flbs % r->ps) {
+		ref_reject(r, "LUO-SER-004", REF_PH_EARLY, "flbs_pa %#llx is not page aligned",
+			   (unsigned long long)e.flbs);
+		goto out;
+	}
+	if ((e.flbs && read_flbs(r, e.flbs, st)) || read_session_entries(r, &sc, st))
+		goto out;
+	for (i = 0; i < st->n_sessions; i++)
+		if (read_memfds(r, &st->sessions[i], i))
+			goto out;
+	ret = check_overlaps(r);
+out:
+	chain_free(&sc);
+	return ret;
+}
+
 /* --- the whole walk -------------------------------------------------------------- */
 
 static int walk(struct ref_r *r, struct luoc_state *st)
@@ -513,6 +897,8 @@ static int walk(struct ref_r *r, struct luoc_state *st)
 		return -1;
 	if (none)
 		return 0;
+	if (r->p->luo_form == LUOC_LUO_RAW)
+		return walk_raw(r, luo_phys, st);
 	if (luo_fdt(r, luo_phys, limit, &e))
 		return -1;
 	st->liveupdate_number = e.number;
@@ -612,6 +998,8 @@ done:
 	ref_arena_free(r.arena);
 	free(r.kmap);
 	free(r.ranges);
+	set_free(&r.names);
+	set_free(&r.tokens);
 	if (img)
 		luoc_image_close(img);
 	return ret;

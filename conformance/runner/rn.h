@@ -34,6 +34,12 @@ size_t rn_fixed_states(const struct luoc_profile *p, struct luoc_st_arena *a,
 size_t rn_random_states(const struct luoc_profile *p, uint64_t seed, size_t n,
 			struct luoc_st_arena *a, struct rn_state **out);
 /* What a conformant reader of p decodes after a conformant writer of p wrote st. */
+/* The profile hands FLBs over: a /luo-flb node, or luo-v5's FLB page. */
+static inline bool rn_has_flb(const struct luoc_profile *p)
+{
+	return p->flb_node || (p->luo_form == LUOC_LUO_RAW && p->flb_area.entry_size);
+}
+
 int rn_expect(const struct luoc_profile *p, const struct rn_state *in,
 	      struct luoc_st_arena *a, struct luoc_state *exp);
 

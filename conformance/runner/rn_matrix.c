@@ -83,7 +83,12 @@ static const char *const matrix_states[] = { "empty", "memfd-partial-sealed", "m
 static bool same_strings(const struct luoc_profile *w, const struct luoc_profile *r)
 {
 	if (strcmp(w->kho_compat, r->kho_compat) || strcmp(w->luo_compat, r->luo_compat) ||
-	    strcmp(w->sess_compat, r->sess_compat) || strcmp(w->memfd->compat, r->memfd->compat))
+	    strcmp(w->memfd->compat, r->memfd->compat) || w->luo_form != r->luo_form)
+		return false;
+	/* luo-v5: the LUO root string versions sessions and FLBs too */
+	if (w->luo_form == LUOC_LUO_RAW)
+		return true;
+	if (strcmp(w->sess_compat, r->sess_compat))
 		return false;
 	return !w->flb_node || (r->flb_node && !strcmp(w->flb_compat, r->flb_compat));
 }
@@ -523,6 +528,7 @@ int luoc_cmd_matrix(int argc, char **argv)
 	for (i = 0; i < sizeof(matrix_states) / sizeof(matrix_states[0]); i++)
 		m.states[m.n_states++] = matrix_states[i];
 	snprintf(tmpl, sizeof(tmpl), "%s/luo-matrix-XXXXXX",
+		 /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the environment does not change between the calls */
 		 getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp");
 	if (!m.cells || !mkdtemp(tmpl)) {
 		fprintf(stderr, "luo-conform matrix: cannot set up: %s\n", strerror(errno));

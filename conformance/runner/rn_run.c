@@ -244,6 +244,7 @@ int luoc_cmd_run(int argc, char **argv)
 		goto out;
 	}
 	snprintf(tmpl, sizeof(tmpl), "%s/luo-conform-XXXXXX",
+		 /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): the environment does not change between the calls */
 		 o.tmpdir ? o.tmpdir : getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmpl)) {
 		fprintf(stderr, "luo-conform run: %s: %s\n", tmpl, strerror(errno));

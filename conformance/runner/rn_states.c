@@ -42,7 +42,7 @@ static struct rn_state *new_state(struct sb *b, const char *name, uint32_t n_ses
 	s->st.liveupdate_number = 1;
 	s->st.n_sessions = n_sessions;
 	s->st.sessions = luoc_st_alloc(b->a, (n_sessions + 1) * sizeof(*s->st.sessions));
-	if (!b->p->flb_node)
+	if (!rn_has_flb(b->p))
 		n_flbs = 0;
 	s->st.n_flbs = n_flbs;
 	s->st.flbs = luoc_st_alloc(b->a, (n_flbs + 1) * sizeof(*s->st.flbs));
@@ -149,7 +149,22 @@ size_t rn_fixed_states(const struct luoc_profile *p, struct luoc_st_arena *a,
 	f->memfd.content = LUOC_CONTENT_BYTES;
 	f->memfd.bytes = (const uint8_t *)text;
 	f->memfd.n_bytes = sizeof(text) - 1;
-	if (p->flb_node) {
+	if (p->luo_form == LUOC_LUO_RAW) {
+		/* luo-v5: sets over several blocks (51 sessions, 63 files a block at 4 KiB) */
+		uint32_t ns = 2 * (uint32_t)luoc_area_max(&p->sess_area, 4096) + 3;
+		char name[32];
+
+		s = new_state(&b, "session-chain-three-blocks", ns, 0);
+		for (i = 0; i < ns; i++) {
+			snprintf(name, sizeof(name), "chain-%u", i);
+			files(&b, &s->st.sessions[i], name, 0);
+		}
+		s = new_state(&b, "file-chain-three-blocks", 1, 0);
+		f = files(&b, &s->st.sessions[0], "many", 2 * nmax + 1);
+		for (i = 0; i < 2 * nmax + 1; i++)
+			memfd(&f[i], 2000 + i, i % 5 ? 0 : 4096, i % 5 ? 0 : i + 1);
+	}
+	if (rn_has_flb(p)) {
 		uint32_t fmax = (uint32_t)luoc_area_max(&p->flb_area, 4096);
 		char name[48];
 
@@ -311,7 +326,7 @@ int rn_expect(const struct luoc_profile *p, const struct rn_state *in,
 		return -1;
 	if (!exp->liveupdate_number)
 		exp->liveupdate_number = 1;
-	if (!p->flb_node)
+	if (!rn_has_flb(p))
 		exp->n_flbs = 0;
 	for (i = 0; i < exp->n_sessions; i++) {
 		struct luoc_st_session *s = &exp->sessions[i];

@@ -297,29 +297,34 @@ out:
 
 struct defect {
 	unsigned int bit;
-	const char *req, *label, *state;
+	const char *req;	/* the requirement it breaks in a luo-v1 profile */
+	const char *req5;	/* ... in luo-v5 (NULL: the defect does not exist there) */
+	const char *label, *state;
 };
 
 static const struct defect defects[] = {
-	{ REF_DEF_KHO_COMPAT, "LUO-KHO-002", "kho-compatible", "multi" },
-	{ REF_DEF_LUO_COMPAT, "LUO-FDT-002", "luo-compatible", "multi" },
-	{ REF_DEF_NO_NUMBER, "LUO-FDT-003", "no-liveupdate-number", "multi" },
-	{ REF_DEF_BE_U64, "LUO-FDT-004", "u64-byte-order", "multi" },
-	{ REF_DEF_SESS_COMPAT, "LUO-SESS-002", "session-compatible", "multi" },
-	{ REF_DEF_NAME_NO_NUL, "LUO-SESS-005", "session-name-without-nul", "long-session-name" },
-	{ REF_DEF_DUP_SESSION, "LUO-SESS-006", "duplicate-session-name", "multi" },
-	{ REF_DEF_NO_FLB, "LUO-FLB-001", "no-luo-flb", "multi" },
-	{ REF_DEF_FOLIO_UNPRES, "LUO-KMAP-002", "folio-not-preserved", "memfd-partial-sealed" },
-	{ REF_DEF_SEALS, "LUO-MEMFD-006", "unknown-seals", "memfd-partial-sealed" },
+	{ REF_DEF_KHO_COMPAT, "LUO-KHO-002", "LUO-KHO-002", "kho-compatible", "multi" },
+	{ REF_DEF_LUO_COMPAT, "LUO-FDT-002", "LUO-SER-002", "luo-compatible", "multi" },
+	{ REF_DEF_NO_NUMBER, "LUO-FDT-003", "LUO-SER-003", "no-liveupdate-number", "multi" },
+	{ REF_DEF_BE_U64, "LUO-FDT-004", "LUO-FDT-004", "u64-byte-order", "multi" },
+	{ REF_DEF_SESS_COMPAT, "LUO-SESS-002", NULL, "session-compatible", "multi" },
+	{ REF_DEF_NAME_NO_NUL, "LUO-SESS-005", "LUO-SESS-005", "session-name-without-nul",
+	  "long-session-name" },
+	{ REF_DEF_DUP_SESSION, "LUO-SESS-006", "LUO-SESS-006", "duplicate-session-name", "multi" },
+	{ REF_DEF_NO_FLB, "LUO-FLB-001", NULL, "no-luo-flb", "multi" },
+	{ REF_DEF_FOLIO_UNPRES, "LUO-KMAP-002", "LUO-KMAP-002", "folio-not-preserved",
+	  "memfd-partial-sealed" },
+	{ REF_DEF_SEALS, "LUO-MEMFD-006", "LUO-MEMFD-006", "unknown-seals", "memfd-partial-sealed" },
 };
 
-static bool defect_applies(const struct luoc_profile *p, const struct defect *d)
+/* The requirement the defect breaks in this profile, or NULL. */
+static const char *defect_req(const struct luoc_profile *p, const struct defect *d)
 {
-	if (d->bit == REF_DEF_NO_FLB)
-		return p->flb_node != NULL;
-	if (d->bit == REF_DEF_SEALS)
-		return p->memfd->all_seals != 0;
-	return true;
+	if (d->bit == REF_DEF_NO_FLB && !p->flb_node)
+		return NULL;
+	if (d->bit == REF_DEF_SEALS && !p->memfd->all_seals)
+		return NULL;
+	return p->luo_form == LUOC_LUO_RAW ? d->req5 : d->req;
 }
 
 void rn_consumer_tests(struct rn_ctx *c, const struct luoc_profile *p)
@@ -339,15 +344,16 @@ void rn_consumer_tests(struct rn_ctx *c, const struct luoc_profile *p)
 	}
 	for (j = 0; j < sizeof(defects) / sizeof(defects[0]); j++) {
 		const struct defect *d = &defects[j];
+		const char *req = defect_req(p, d);
 
-		if (!defect_applies(p, d))
+		if (!req)
 			continue;
 		for (i = 0; i < nf && strcmp(fixed[i].name, d->state); i++)
 			;
 		if (i == nf)
 			continue;
 		snprintf(label, sizeof(label), "ref-defect/%s", d->label);
-		consumer_state(c, p, &fixed[i], d->bit, d->req, label);
+		consumer_state(c, p, &fixed[i], d->bit, req, label);
 	}
 	free(fixed);
 	luoc_st_arena_free(a);

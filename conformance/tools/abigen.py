@@ -103,15 +103,39 @@ def fdt_prop(comp, path, index):
     raise luoabi.AbiError("%s: no node %s" % (comp["component"], path))
 
 
+def has_area(abi, cid, name):
+    return any(x["name"] == name for x in abi.components[cid].get("areas", []))
+
+
 def area(abi, cid, name):
+    """struct luoc_area of an area; a "block" area is one page-sized block of
+    a chain whose header ("next", "count") is the KHO block header."""
     comp = abi.components[cid]
     a = [x for x in comp["areas"] if x["name"] == name][0]
-    hdr = a.get("header")
+    hdr = a.get("header") or a.get("block")
     hdr_size = size_of(abi, cid, hdr) if hdr else 0
     pgcnt = field(abi, cid, hdr, "pgcnt") if hdr else "{ 0, 0 }"
     count = field(abi, cid, hdr, a["count_field"]) if hdr else "{ 0, 0 }"
-    return ("{ .pages = %d, .hdr_size = %d, .entry_size = %d, .hdr_pgcnt = %s, .hdr_count = %s }"
-            % (const(abi, cid, a["pages"]), hdr_size, size_of(abi, cid, a["entry"]), pgcnt, count))
+    if a.get("block"):
+        _, k = abi.find_const(cid, "KHO_BLOCK_SIZE")
+        pages = abi.value(k, abi.env(cid, 4096), "KHO_BLOCK_SIZE") // 4096
+        nxt = field(abi, cid, hdr, a["next_field"])
+    else:
+        pages, nxt = const(abi, cid, a["pages"]), "{ 0, 0 }"
+    return ("{ .pages = %d, .hdr_size = %d, .entry_size = %d, .hdr_pgcnt = %s, .hdr_count = %s%s }"
+            % (pages, hdr_size, size_of(abi, cid, a["entry"]), pgcnt, count,
+               ", .hdr_next = %s" % nxt if a.get("block") else ""))
+
+
+def radix(abi, k):
+    """Radix geometry at every page shift the C table covers (12..16)."""
+    mm = abi.components[k]["memory_map"]
+    rows = []
+    for shift in range(12, 17):
+        env = abi.env(k, 1 << shift)
+        rows.append("{ %s }" % ", ".join(str(abi.value(mm[x], env, x)) for x in
+                                         ("table_log2", "bitmap_log2", "order0_log2", "depth")))
+    return "{ %s }" % ", ".join(rows)
 
 
 def emit_memfd(abi, cid):
@@ -147,7 +171,8 @@ def emit_memfd(abi, cid):
 def emit_profile(abi, pid):
     prof = abi.profiles[pid]
     c = prof["components"]
-    kho, luo, sess = (abi.components[c[r]] for r in ("kho", "luo", "session"))
+    kho, luo = (abi.components[c[r]] for r in ("kho", "luo"))
+    sess = abi.components[c["session"]] if c.get("session") else None
     vm = kho["vmalloc"]
     L = []
     add = L.append
@@ -174,6 +199,10 @@ def emit_profile(abi, pid):
         add("\t.bitmap_bytes_fixed = %d,\n" % (0 if (b4 == 4096 * 8 and b16 == 16384 * 8) else b4 // 8))
     else:
         add("\t.kmap = LUOC_KMAP_RADIX,\n")
+        add("\t.radix = %s,\n" % radix(abi, c["kho"]))
+    _, maxb = abi.find_const(c["kho"], "KHO_MAX_BLOCKS")
+    if maxb:
+        add("\t.blk_max_blocks = %d,\n" % maxb["value"])
     add("\t.vmalloc_size = %d,\n" % size_of(abi, vm, "kho_vmalloc"))
     for cn, f in (("vm_first", "first"), ("vm_total_pages", "total_pages"), ("vm_flags", "flags"),
                   ("vm_order", "order")):
@@ -181,13 +210,24 @@ def emit_profile(abi, pid):
     add("\t.vm_chunk_hdr_size = %d,\n" % field_off_next(abi, vm))
     add("\t.vm_flags_known = %#x,\n" % (const(abi, vm, "KHO_VMALLOC_ALLOC") | const(abi, vm, "KHO_VMALLOC_HUGE_VMAP")))
     add("\t.luo_entry = \"%s\",\n\t.luo_compat = \"%s\",\n" % (luo["kho_entry"], luo["compatible"]))
-    add("\t.luo_num_prop = \"%s\",\n" % fdt_prop(luo, "/", 1))
-    add("\t.luo_fdt_pages = %d,\n" % (abi.value(abi.find_const(c["luo"], "LUO_FDT_SIZE")[1],
-                                                abi.env(c["luo"], 4096), "LUO_FDT_SIZE") // 4096))
-    s = c["session"]
-    add("\t.sess_node = \"%s\",\n" % sess["fdt"]["nodes"][0]["path"].lstrip("/"))
-    add("\t.sess_compat = \"%s\",\n" % sess["compatible"])
-    add("\t.sess_hdr_prop = \"%s\",\n" % fdt_prop(sess, sess["fdt"]["nodes"][0]["path"], 1))
+    if luo.get("fdt"):
+        add("\t.luo_num_prop = \"%s\",\n" % fdt_prop(luo, "/", 1))
+        add("\t.luo_fdt_pages = %d,\n" % (abi.value(abi.find_const(c["luo"], "LUO_FDT_SIZE")[1],
+                                                    abi.env(c["luo"], 4096), "LUO_FDT_SIZE") // 4096))
+    else:
+        # the raw LUO root (luo-v5): data names its struct
+        sname = luo["data"].split(":", 1)[1]
+        add("\t.luo_form = LUOC_LUO_RAW,\n\t.ser_size = %d,\n" % size_of(abi, c["luo"], sname))
+        for cn, f in (("ser_compat", "compatible"), ("ser_num", "liveupdate_num"),
+                      ("ser_sessions", "sessions_pa"), ("ser_flbs", "flbs_pa")):
+            add("\t.%s = %s,\n" % (cn, field(abi, c["luo"], sname, f)))
+    # sessions and files: the session component, or the LUO root that
+    # versions them itself (luo-v5)
+    s = c["session"] or c["luo"]
+    if sess:
+        add("\t.sess_node = \"%s\",\n" % sess["fdt"]["nodes"][0]["path"].lstrip("/"))
+        add("\t.sess_compat = \"%s\",\n" % sess["compatible"])
+        add("\t.sess_hdr_prop = \"%s\",\n" % fdt_prop(sess, sess["fdt"]["nodes"][0]["path"], 1))
     add("\t.sess_area = %s,\n" % area(abi, s, "sessions"))
     for cn, f in (("sess_name", "name"), ("sess_files", "files"), ("sess_pgcnt", "pgcnt"), ("sess_count", "count")):
         add("\t.%s = %s,\n" % (cn, field(abi, s, "luo_session_ser", f)))
@@ -202,6 +242,11 @@ def emit_profile(abi, pid):
         add("\t.flb_area = %s,\n" % area(abi, c["flb"], "flbs"))
         for cn, f in (("flb_name", "name"), ("flb_data", "data"), ("flb_count", "count")):
             add("\t.%s = %s,\n" % (cn, field(abi, c["flb"], "luo_flb_ser", f)))
+    elif not luo.get("fdt") and has_area(abi, c["luo"], "flbs"):
+        # luo-v5: the FLB page is found through luo_ser, not a node
+        add("\t.flb_area = %s,\n" % area(abi, c["luo"], "flbs"))
+        for cn, f in (("flb_name", "name"), ("flb_data", "data"), ("flb_count", "count")):
+            add("\t.%s = %s,\n" % (cn, field(abi, c["luo"], "luo_flb_ser", f)))
     memfds = [h for h in c.get("handlers", []) if abi.components[h]["compatible"].startswith("memfd-")]
     add("\t.memfd = %s,\n" % ("&luoc_memfd_%s" % cident(memfds[0]).lower() if memfds else "NULL"))
     inc = prof["incoming"]

@@ -127,6 +127,10 @@ class Abi:
         out = [cid]
         if comp.get("vmalloc"):
             out.append(comp["vmalloc"])
+        # "uses": components whose structs and constants this one builds on
+        # (luo-v5 lays its entries out in kho-v4's serialization blocks)
+        for u in comp.get("uses") or []:
+            out += [x for x in self.scope(u) if x not in out]
         return out
 
     def find_struct(self, cid, name):
@@ -183,6 +187,10 @@ class Abi:
 
     # -- validation ------------------------------------------------------
     def validate(self):
+        for cid, comp in self.components.items():
+            for u in comp.get("uses") or []:
+                if u not in self.components:
+                    raise AbiError("%s: uses unknown component %s" % (comp["_file"], u))
         for cid, comp in self.components.items():
             for ps in PAGE_SIZES:
                 env = self.env(cid, ps)

@@ -51,7 +51,7 @@ import yaml  # noqa: E402
 
 ID_RE = re.compile(r"LUO-[A-Z]+-[0-9]{3}")
 ID_FULL = re.compile(r"^LUO-[A-Z]+-[0-9]{3}$")
-PROFILES = ("series-v6", "v6.19", "v7.0", "v7.1")
+PROFILES = ("series-v6", "v6.19", "v7.0", "v7.1", "v7.2")
 LEVELS = ("error", "warning", "note")
 TITLE_CHARS = set("=-~^\"'`#*+_.:")
 U64_REF = "/schemas/types.yaml#/definitions/uint64-array"

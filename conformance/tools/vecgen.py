@@ -26,8 +26,8 @@ import vecenc  # noqa: E402
 from vecmodel import (Memfd, File, Session, State, Prof, Block, Prop, Node,  # noqa: E402
                       lower, emit, memfd_content, fmt_flow, GEN_NOTE)
 
-S, A, B, C = "series-v6", "v6.19", "v7.0", "v7.1"
-PROFILES = (S, A, B, C)
+S, A, B, C, D = "series-v6", "v6.19", "v7.0", "v7.1", "v7.2"
+PROFILES = (S, A, B, C, D)
 U64_MAX = (1 << 64) - 1
 BASE_FREE = 0x58000000      # memory no lowered state uses (for relocated areas)
 
@@ -86,9 +86,12 @@ def stage(req):
         return 0
     if req.startswith("LUO-KMAP"):
         return 1
+    # luo-v5: luo_ser and the session chain are read in the early initcall
     if req in ("LUO-KHO-004", "LUO-KHO-005") or req.startswith("LUO-FDT") or \
             req in ("LUO-SESS-001", "LUO-SESS-002", "LUO-SESS-003",
-                    "LUO-FLB-001", "LUO-FLB-002", "LUO-FLB-003"):
+                    "LUO-FLB-001", "LUO-FLB-002", "LUO-FLB-003",
+                    "LUO-SER-001", "LUO-SER-002", "LUO-SER-003",
+                    "LUO-BLK-002", "LUO-BLK-003"):
         return 2
     return 3
 
@@ -122,6 +125,16 @@ def comp(prof, role):
     return vecenc.abi().profiles[prof]["components"].get(role)
 
 
+def is_raw(prof):
+    """luo-v5: the LUO root is a raw struct (no LUO FDT)."""
+    return not vecenc.abi().components[comp(prof, "luo")].get("fdt")
+
+
+def has_flb(prof):
+    """The profile hands FLBs over: a /luo-flb node, or luo-v5's FLB page."""
+    return bool(comp(prof, "flb")) or is_raw(prof)
+
+
 def reader_outcome(reader, v):
     """What the incoming kernel of profile 'reader' does with v's bytes."""
     if reader in v.outcome_override:
@@ -132,6 +145,10 @@ def reader_outcome(reader, v):
         return staged(reader, list(v.reqs) + [w for w in v.warns if w in rows])
     shape = v.st.profile
     d = list(v.shape_defects)
+    # Across the luo-v1/luo-v5 eras the KHO string differs too: the reader
+    # stops at the KHO root whatever lies behind it.
+    if is_raw(reader) != is_raw(shape) and comp(reader, "kho") != comp(shape, "kho"):
+        return "fresh-start"
     if any(x.startswith("LUO-IMG") and x not in CONTAINER_ONLY for x in d):
         return "undefined"
     if comp(reader, "kho") != comp(shape, "kho"):
@@ -153,14 +170,14 @@ def reader_outcome(reader, v):
 # --- states --------------------------------------------------------------------------
 
 def flbs(prof, n=1):
-    if not comp(prof, "flb"):
+    if not has_flb(prof):
         return []
     return [("liveupdate-test-flb-v%d" % i, 0x1000 + i, i % 3) for i in range(n)]
 
 
 def seals(prof, v=0x1):
     """F_SEAL_SEAL: what a memfd made without MFD_ALLOW_SEALING carries (memfd-v2)."""
-    return v if prof == C else 0
+    return v if "memfd-v2" in comp(prof, "handlers") else 0
 
 
 def bare(prof, **kw):
@@ -204,10 +221,16 @@ def sess_hdr(L):
 
 
 def sess_ent(L, i=0):
+    if L.p.raw:
+        per = L.p.sess_per_block
+        return L.block(("sblock", i // per)).item("luo_session_ser[]")[i % per]
     return L.block("sessions").item("luo_session_ser[]")[i]
 
 
 def file_ent(L, s=0, f=0):
+    if L.p.raw:
+        per = L.p.file_per_block
+        return L.block(("fblock", s, f // per)).item("luo_file_ser[]")[f % per]
     return L.block(("files", s)).item("luo_file_ser[]")[f]
 
 
@@ -359,7 +382,8 @@ def long_name(i, n=63):
 
 def define_valid():
     for p in PROFILES:
-        add(p + "/empty", "no sessions: the session area (and FLB page) allocated at boot with count 0",
+        add(p + "/empty", "no sessions: sessions_pa 0; the FLB page allocated at boot with count 0"
+            if is_raw(p) else "no sessions: the session area (and FLB page) allocated at boot with count 0",
             State(p))
         add(p + "/detect-empty", "no sessions, image note without a profile: the checker detects %s" % p,
             State(p), mut=lambda L: setattr(L, "note_profile", ""), detect=True)
@@ -368,11 +392,13 @@ def define_valid():
                 size=3 * 4096 - 100, pos=100, seals=seals(p), folios=[(0, 0), (1, 0), (2, 0)]))])],
                 flbs=flbs(p)))
         pr = Prof(p)
-        add(p + "/max-sessions", "the maximum number of sessions (LUO_SESSION_MAX = %d), no files" % pr.sess_max,
-            State(p, sessions=[Session("s%04d" % i) for i in range(pr.sess_max)], flbs=flbs(p)))
-        add(p + "/max-files", "one session holding LUO_FILE_MAX = %d empty memfds" % pr.file_max,
-            State(p, sessions=[Session("files", [File(i + 1, Memfd(seals=seals(p)))
-                                                 for i in range(pr.file_max)])], flbs=flbs(p)))
+        if not pr.raw:
+            add(p + "/max-sessions", "the maximum number of sessions (LUO_SESSION_MAX = %d), no files"
+                % pr.sess_max, State(p, sessions=[Session("s%04d" % i) for i in range(pr.sess_max)],
+                                     flbs=flbs(p)))
+            add(p + "/max-files", "one session holding LUO_FILE_MAX = %d empty memfds" % pr.file_max,
+                State(p, sessions=[Session("files", [File(i + 1, Memfd(seals=seals(p)))
+                                                     for i in range(pr.file_max)])], flbs=flbs(p)))
         add(p + "/long-names", "session names of 63 characters (the longest with the NUL)%s"
             % (" and FLB names of 47" if pr.flb else ""),
             State(p, sessions=[Session(long_name(i), [File(7, Memfd(seals=seals(p)))]) for i in range(3)],
@@ -402,11 +428,12 @@ def define_valid():
             % ("" if pr.memfd_fdt else "; the memfd is empty (see README: folio bit-fields)"),
             State(p, big_endian=True, lu_number=3, flbs=flbs(p, 2),
                   sessions=[Session("be-session", [File(0x0102030405060708, be_memfd)])]))
-    add(C + "/sealed-memfd", "memfd-v2 seals: all of MEMFD_LUO_ALL_SEALS on one memfd, SEAL|WRITE on another",
-        State(C, flbs=flbs(C), sessions=[Session("sealed", [
-            File(1, Memfd(size=4096, seals=0x3f, folios=[(0, 0)])),
-            File(2, Memfd(size=4096, seals=0x9, folios=[(0, 0)]))])]))
-    for p in (B, C):
+    for p in (C, D):
+        add(p + "/sealed-memfd", "memfd-v2 seals: all of MEMFD_LUO_ALL_SEALS on one memfd, SEAL|WRITE on another",
+            State(p, flbs=flbs(p), sessions=[Session("sealed", [
+                File(1, Memfd(size=4096, seals=0x3f, folios=[(0, 0)])),
+                File(2, Memfd(size=4096, seals=0x9, folios=[(0, 0)]))])]))
+    for p in (B, C, D):
         add(p + "/no-luo", "a KHO root without a LUO sub-node: nothing handed over",
             State(p, luo=False))
         add(p + "/page-16k", "16 KiB pages: one memfd with two folios (geometry from PAGE_SIZE)",
@@ -1147,6 +1174,214 @@ def define_prof():
         reqs=["LUO-SESS-002", "LUO-FLB-001"], checked_as=S)
 
 
+# --- luo-v5 (v7.2): struct luo_ser and block chains ---------------------------------------
+
+def sblock(L, k=0):
+    return L.block(("sblock", k))
+
+
+def fblock(L, s=0, k=0):
+    return L.block(("fblock", s, k))
+
+
+def ser(L):
+    return L.block("luo").item("luo_ser")
+
+
+def blk_hdr(b):
+    return b.item("kho_block_header_ser")
+
+
+def sessions(prof, n, files=0):
+    """n sessions named s000.., each with 'files' empty memfds."""
+    return State(prof, flbs=flbs(prof), sessions=[
+        Session("s%03d" % i, [File(j + 1, Memfd(seals=seals(prof))) for j in range(files)])
+        for i in range(n)])
+
+
+def files(prof, n):
+    """One session with n empty memfds."""
+    return State(prof, flbs=flbs(prof), sessions=[
+        Session("files", [File(j + 1, Memfd(seals=seals(prof))) for j in range(n)])])
+
+
+def define_v72():
+    p = D
+    pr = Prof(p)
+    # valid: sets that span blocks, and "0 means none"
+    add(p + "/many-sessions", "120 sessions: three session blocks of %d, %d and %d entries"
+        % (pr.sess_per_block, pr.sess_per_block, 120 - 2 * pr.sess_per_block), sessions(p, 120))
+    add(p + "/many-files", "130 empty memfds in one session: three file blocks of %d, %d and %d entries"
+        % (pr.file_per_block, pr.file_per_block, 130 - 2 * pr.file_per_block), files(p, 130))
+    add(p + "/flbs-none", "no FLB page: flbs_pa 0 means no FLBs",
+        State(p, flb=False, sessions=[Session("s", [File(1, Memfd(seals=seals(p)))])]))
+    add(p + "/many-flbs", "three FLB entries and a session whose files span two blocks",
+        State(p, flbs=flbs(p, 3), sessions=[
+            Session("flb-user", [File(j + 1, Memfd(seals=seals(p))) for j in range(70)])]))
+
+    # LUO-SER: the root structure
+    def blob(v, why):
+        return lambda L: kho(L).set(luo_node(L), "blob-size", "u64", v(L), why)
+    inv([p], "ser-blob-size-31", "blob-size is 31, one byte short of struct luo_ser",
+        blob(lambda L: L.p.ser_size - 1, "smaller than sizeof(struct luo_ser)"), ["LUO-SER-001"])
+    inv([p], "ser-blob-size-page", "blob-size is a page: larger than struct luo_ser (the kernel accepts it)",
+        blob(lambda L: L.st.ps, "PAGE_SIZE instead of sizeof(struct luo_ser)"), ["LUO-SER-001"],
+        outcome={p: "accept"})
+    inv([p], "ser-blob-size-missing", "the LUO sub-node has no blob-size",
+        lambda L: kho(L).delete(luo_node(L), "blob-size", "no blob-size"), ["LUO-SER-001"], schema="fail")
+    inv([p], "ser-blob-size-4bytes", "blob-size is 4 bytes",
+        lambda L: kho(L).set(luo_node(L), "blob-size", "u32", 32, "4 bytes, not 8"), ["LUO-SER-001"],
+        schema="fail")
+    inv([p], "ser-compat-v6", "luo_ser.compatible says luo-v6",
+        lambda L: setf(ser(L), "compatible", "luo-v6", "no profile defines luo-v6"), ["LUO-SER-002"],
+        base=lean)
+    inv([p], "ser-compat-v1", "luo_ser.compatible says luo-v1 (the FDT era's string)",
+        lambda L: setf(ser(L), "compatible", "luo-v1", "luo-v1 is the LUO FDT's string"), ["LUO-SER-002"])
+    inv([p], "ser-compat-trailing", "luo-v5 with a non-zero byte after its NUL (strncmp accepts it)",
+        lambda L: setf(ser(L), "compatible", "luo-v5\0X", "byte 7 is 'X'"), ["LUO-SER-002"],
+        outcome={p: "accept"})
+    inv([p], "ser-compat-no-nul", "luo_ser.compatible fills its 8 bytes without a NUL",
+        lambda L: setf(ser(L), "compatible", "luo-v5XY", "8 characters, no NUL"), ["LUO-SER-002"])
+    inv([p], "ser-number-zero", "liveupdate_num is 0",
+        lambda L: setf(ser(L), "liveupdate_num", 0, "a handed-over state counts at least 1"),
+        ["LUO-SER-003"])
+    def swapped_sessions(L):
+        v = ser(L)["sessions_pa"]
+        setf(ser(L), "sessions_pa", int.from_bytes(v.to_bytes(8, "little"), "big"),
+             "the address byte-swapped (big-endian in a little-endian state)")
+    inv([p], "byteorder-sessions-pa", "sessions_pa is written in the other byte order", swapped_sessions,
+        ["LUO-FDT-004"])
+
+    def flbs_misaligned(L):
+        shift_area(L, "flb", 64, "FLB page")
+        setf(ser(L), "flbs_pa", L.block("flb").at + 64, "not page aligned")
+    inv([p], "ser-flbs-misaligned", "flbs_pa is not page aligned", flbs_misaligned, ["LUO-SER-004"])
+
+    def ser_misaligned(L):
+        shift_area(L, "luo", 64, "struct luo_ser")
+        kho(L).set(luo_node(L), "preserved-data", "u64", L.block("luo").at + 64, "not page aligned",
+                   "struct luo_ser")
+    inv([p], "mem-luo-ser-misaligned", "struct luo_ser is not page aligned", ser_misaligned,
+        ["LUO-MEM-003"], base=lean)
+    inv([p], "kho-luo-addr-missing", "the LUO sub-node has no preserved-data",
+        lambda L: kho(L).delete(luo_node(L), "preserved-data", "no address"), ["LUO-KHO-004"], schema="fail")
+    inv([p], "luo-ser-absent", "preserved-data points at memory not in the image",
+        lambda L: kho(L).set(luo_node(L), "preserved-data", "u64", 0x7f000000, "0x7f000000 is absent"),
+        ["LUO-IMG-003"])
+    # A v7.1 kernel takes this root for its own, finds a 32-byte LUO blob that
+    # is no FDT and fails its LUO parse: a panic, not a fresh start.
+    inv([p], "kho-compat-v3", "a v7.2 state whose KHO root says kho-v3",
+        lambda L: kho(L).set("/", "compatible", "str", ["kho-v3"], "the v7.1 string over kho-v4 data"),
+        ["LUO-KHO-002"], outcome={C: "panic"})
+
+    # LUO-BLK: chains
+    def link(get_from, get_to, why):
+        def m(L):
+            setf(blk_hdr(get_from(L)), "next", get_to(L).at, why)
+        return m
+    add(p + "/blk-session-cycle", "the last of three session blocks links back to the second",
+        sessions(p, 120), mut=link(lambda L: sblock(L, 2), lambda L: sblock(L, 1), "next = block 1: a cycle"),
+        reqs=["LUO-BLK-002"])
+    add(p + "/blk-session-self-loop", "a session block links to itself",
+        sessions(p, 60), mut=link(lambda L: sblock(L, 1), lambda L: sblock(L, 1), "next = this block"),
+        reqs=["LUO-BLK-002"])
+    add(p + "/blk-session-count0", "a session block's count is 0",
+        sessions(p, 60), mut=lambda L: setf(blk_hdr(sblock(L, 1)), "count", 0, "no entries: never written"),
+        reqs=["LUO-BLK-003"])
+    add(p + "/blk-session-count-over", "a session block's count is LUO_SESSIONS_PER_BLOCK + 1",
+        sessions(p, 60), mut=lambda L: setf(blk_hdr(sblock(L, 0)), "count", L.p.sess_per_block + 1,
+                                            "one more than a block holds"),
+        reqs=["LUO-BLK-003"])
+    add(p + "/blk-file-cycle", "the last of three file blocks links back to the first",
+        files(p, 130), mut=link(lambda L: fblock(L, 0, 2), lambda L: fblock(L, 0, 0), "next = block 0: a cycle"),
+        reqs=["LUO-BLK-004"])
+    add(p + "/blk-file-self-loop", "a file block links to itself",
+        files(p, 2), mut=link(lambda L: fblock(L, 0, 0), lambda L: fblock(L, 0, 0), "next = this block"),
+        reqs=["LUO-BLK-004"])
+    add(p + "/blk-file-count0", "a file block's count is 0",
+        files(p, 70), mut=lambda L: setf(blk_hdr(fblock(L, 0, 1)), "count", 0, "no entries: never written"),
+        reqs=["LUO-BLK-005"])
+    add(p + "/blk-file-count-over", "a file block's count is LUO_FILES_PER_BLOCK + 1",
+        files(p, 2), mut=lambda L: setf(blk_hdr(fblock(L, 0, 0)), "count", L.p.file_per_block + 1,
+                                        "one more than a block holds"),
+        reqs=["LUO-BLK-005"])
+    add(p + "/blk-file-count-mismatch", "file_set count 3, but the file chain holds 2 entries",
+        files(p, 2), mut=lambda L: setf(sess_ent(L), "count", 3, "the chain holds 2"),
+        reqs=["LUO-BLK-006"])
+
+    def sess_head_misaligned(L):
+        shift_area(L, ("sblock", 0), 128, "session block 0")
+        setf(ser(L), "sessions_pa", sblock(L).at + 128, "not page aligned")
+    inv([p], "blk-session-misaligned", "the first session block is not page aligned", sess_head_misaligned,
+        ["LUO-BLK-001"], base=lean)
+
+    def file_next_misaligned(L):
+        shift_area(L, ("fblock", 0, 1), 256, "file block 1")
+        setf(blk_hdr(fblock(L, 0, 0)), "next", fblock(L, 0, 1).at + 256, "not page aligned")
+    add(p + "/blk-file-misaligned", "the second file block is not page aligned", files(p, 70),
+        mut=file_next_misaligned, reqs=["LUO-BLK-001"])
+    add(p + "/blk-session-truncated", "a session chain whose second block is not in the image",
+        sessions(p, 60), mut=lambda L: setf(blk_hdr(sblock(L, 0)), "next", 0x7f000000,
+                                            "next block 0x7f000000 is absent"),
+        reqs=["LUO-IMG-003"])
+    add(p + "/blk-file-truncated", "a file chain whose second block is not in the image",
+        files(p, 70), mut=lambda L: setf(blk_hdr(fblock(L, 0, 0)), "next", 0x7f000000,
+                                         "next block 0x7f000000 is absent"),
+        reqs=["LUO-IMG-003"])
+
+    def unpres(role, why="left out of the KHO map"):
+        return lambda L: L.unpreserve(L.block(role).at, why)
+    add(p + "/unpreserved-session-block", "the second session block is not preserved", sessions(p, 60),
+        mut=unpres(("sblock", 1)), reqs=["LUO-KMAP-002"])
+    add(p + "/unpreserved-file-block", "the second file block is not preserved", files(p, 70),
+        mut=unpres(("fblock", 0, 1)), reqs=["LUO-KMAP-002"])
+    inv([p], "unpreserved-luo-ser", "the page of struct luo_ser is not preserved", unpres("luo"),
+        ["LUO-KMAP-002"])
+
+    # sessions, files, FLBs and memfds in chains
+    add(p + "/sess-dup-names", "sessions 3 and 55 (in different blocks) share a name", sessions(p, 60),
+        mut=lambda L: setf(sess_ent(L, 55), "name", "s003", "same name as session 3"), reqs=["LUO-SESS-006"])
+    inv([p], "sess-name-no-nul", "a session name fills all 64 bytes without a NUL",
+        lambda L: setf(sess_ent(L), "name", "n" * 64, "64 characters, no NUL"), ["LUO-SESS-005"])
+    add(p + "/sess-files0-count", "a session without a file chain says it has 2 files",
+        sessions(p, 2), mut=lambda L: setf(sess_ent(L, 1), "count", 2, "files is 0"), reqs=["LUO-SESS-007"])
+    add(p + "/file-dup-tokens", "files 0 and 100 (in different blocks) share a token", files(p, 130),
+        mut=lambda L: setf(file_ent(L, 0, 100), "token", file_ent(L, 0, 0)["token"], "same token as file 0"),
+        reqs=["LUO-FILE-003"])
+    inv([p], "file-compat-no-nul", "a file compatible fills all 48 bytes without a NUL",
+        lambda L: setf(file_ent(L), "compatible", "memfd-v2" + "x" * 40, "48 characters, no NUL"),
+        ["LUO-FILE-002"], base=lean)
+    add(p + "/file-unknown-handler", "a file names a handler the profile does not define (memfd-v1)",
+        State(p, flbs=flbs(p), sessions=[Session("session-0", [
+            File(1, Memfd(seals=seals(p))), File(2, compat="memfd-v1")])]),
+        mut=lambda L: note(file_ent(L, 0, 1), "handler not in this profile; data not checked"),
+        warns=["LUO-FILE-004"])
+    inv([p], "flb-count-over", "the FLB count is LUO_FLB_MAX + 1",
+        lambda L: setf(flb_hdr(L), "count", L.p.flb_max + 1, "LUO_FLB_MAX + 1"), ["LUO-FLB-004"])
+    inv([p], "flb-name-empty", "an FLB name is empty",
+        lambda L: setf(flb_ent(L), "name", "", "empty name"), ["LUO-FLB-005"])
+    inv([p], "memfd-seals-unknown", "memfd seals carry a bit beyond MEMFD_LUO_ALL_SEALS",
+        lambda L: setf(memfd_ser(L), "seals", 0x41, "0x40 is no F_SEAL_* bit"), ["LUO-MEMFD-006"], base=lean)
+    inv([p], "memfd-folio-pfn0", "a folio entry has pfn 0",
+        lambda L: setf(folio_ents(L)[1], "foliodesc", {"pfn": 0, "flags": folio_ents(L)[1]["foliodesc"]["flags"]},
+                       "pfn 0"), ["LUO-MEMFD-004"], base=rich)
+    add(p + "/mem-shared-file-block", "two sessions point at the same file block",
+        sessions(p, 2, files=1),
+        mut=lambda L: setf(sess_ent(L, 1), "files", sess_ent(L, 0)["files"],
+                           "session 0's file block (session 1's own is left unreferenced)"),
+        reqs=["LUO-MEM-002"])
+
+    def radix_loop(L):
+        _, root, info = kmap_info(L)
+        for n, table in info["nodes"].items():
+            if table and all(ch in info["leaves"] for ch in table.values()):
+                free = next(i for i in range(L.st.ps // 8) if i not in table)
+                L.patch(n + 8 * free, "slot %d of the node at %#x: free slot -> root node: a loop"
+                        % (free, n), u64=root)
+                return
+    inv([p], "radix-loop", "a radix-tree node points back at the root", radix_loop, ["LUO-KMAP-001"])
+
+
 def define_all():
     define_valid()
     define_image()
@@ -1159,6 +1394,7 @@ def define_all():
     define_memfd()
     define_mem()
     define_prof()
+    define_v72()
 
 
 # --- manifest ------------------------------------------------------------------------------
@@ -1182,7 +1418,7 @@ def expect_state(v, L):
     flb_on = v.st.flb if v.st.flb is not None else bool(p.flb)
     # a v7.0-shaped state checked as v6.19 keeps its FLB entries in the bytes
     # but the v6.19 checker does not decode them
-    if flb_on and comp(v.checked_as, "flb"):
+    if flb_on and has_flb(v.checked_as):
         out["flbs"] = [{"name": n, "data": d, "count": k} for n, d, k in v.st.flbs]
     return out
 

@@ -34,26 +34,35 @@ class Prof:
         self.luo = c["luo"]
         self.luo_compat = a.components[self.luo]["compatible"]
         self.luo_entry = a.components[self.luo]["kho_entry"]
-        self.sess = c["session"]
-        self.sess_compat = a.components[self.sess]["compatible"]
-        self.flb = c.get("flb")
-        self.flb_compat = a.components[self.flb]["compatible"] if self.flb else None
+        # luo-v5: a raw struct luo_ser whose one string versions the session,
+        # file and FLB layouts; sessions and files live in block chains
+        self.raw = not a.components[self.luo].get("fdt")
+        self.sess = c["session"] or (self.luo if self.raw else None)
+        self.sess_compat = a.components[c["session"]]["compatible"] if c["session"] else None
+        self.flb = c.get("flb") or (self.luo if self.raw else None)
+        self.flb_compat = a.components[c["flb"]]["compatible"] if c.get("flb") else None
         self.memfd = c["handlers"][0]
         self.memfd_compat = a.components[self.memfd]["compatible"]
         self.memfd_fdt = a.components[self.memfd].get("data") == "fdt"
         self.vmalloc = a.components[self.kho]["vmalloc"]
         k = self.codec.const
-        self.sess_pgcnt = k(self.sess, "LUO_SESSION_PGCNT")
-        self.sess_max = k(self.sess, "LUO_SESSION_MAX")
-        self.file_pgcnt = k(self.sess, "LUO_FILE_PGCNT")
-        self.file_max = k(self.sess, "LUO_FILE_MAX")
+        if self.raw:
+            self.sess_per_block = k(self.sess, "LUO_SESSIONS_PER_BLOCK")
+            self.file_per_block = k(self.sess, "LUO_FILES_PER_BLOCK")
+            self.max_blocks = k(self.kho, "KHO_MAX_BLOCKS")
+            self.ser_size = self.codec.sizeof(self.luo, "luo_ser")
+        else:
+            self.sess_pgcnt = k(self.sess, "LUO_SESSION_PGCNT")
+            self.sess_max = k(self.sess, "LUO_SESSION_MAX")
+            self.file_pgcnt = k(self.sess, "LUO_FILE_PGCNT")
+            self.file_max = k(self.sess, "LUO_FILE_MAX")
         self.name_len = k(self.sess, "LIVEUPDATE_SESSION_NAME_LENGTH")
         self.compat_len = k(self.sess, "LIVEUPDATE_HNDL_COMPAT_LENGTH")
         if self.flb:
             self.flb_pgcnt = k(self.flb, "LUO_FLB_PGCNT")
             self.flb_max = k(self.flb, "LUO_FLB_MAX")
             self.flb_name_len = k(self.flb, "LIVEUPDATE_FLB_COMPAT_LENGTH")
-        self.luo_fdt_size = k(self.luo, "LUO_FDT_SIZE")
+        self.luo_fdt_size = None if self.raw else k(self.luo, "LUO_FDT_SIZE")
         self.vm_alloc = k(self.vmalloc, "KHO_VMALLOC_ALLOC")
         self.folio_flags = k(self.memfd, "MEMFD_LUO_FOLIO_DIRTY") | k(self.memfd, "MEMFD_LUO_FOLIO_UPTODATE")
         self.folio_size = self.codec.sizeof(self.memfd, "memfd_luo_folio_ser")
@@ -349,6 +358,8 @@ def lower(st, prof=None):
     def preserve(at, order, what):
         L.preserve.append({"at": at, "order": order, "what": what})
 
+    if p.raw:
+        return lower_raw(L, alloc, falloc, preserve)
     kho = Dts("kho.dts", "KHO root FDT (%s)" % p.kho_compat, c)
     L.dts.append(kho)
     kho.root.props.append(Prop("compatible", "str", [p.kho_compat]))
@@ -430,6 +441,77 @@ def lower(st, prof=None):
     return L
 
 
+def kho_root(L, preserve):
+    """The KHO root FDT (its LUO sub-node is added by the caller)."""
+    p = L.p
+    kho = Dts("kho.dts", "KHO root FDT (%s)" % p.kho_compat, p.codec)
+    L.dts.append(kho)
+    kho.root.props.append(Prop("compatible", "str", [p.kho_compat]))
+    kho.root.props.append(Prop("preserved-memory-map", "u64", L.kmap_at, "first memory-map page"))
+    L.add_block(Block("kho", BASE, 1, "KHO root FDT", present="all")).add("fdt", "kho.dts")
+    # the KHO root FDT page is preserved; the tracker pages are not
+    preserve(BASE, 0, "KHO root FDT")
+    return kho
+
+
+def chain(L, entries, per, role, what, alloc, preserve, key):
+    """Blocks for 'entries' (dicts) of a set, 'per' to a block, linked by
+    next: allocated one page each, in order.  Returns the blocks."""
+    blocks = []
+    for k in range(0, len(entries), per):
+        at = alloc(1)
+        b = L.add_block(Block(role(len(blocks)), at, 1, what(len(blocks)), L.p.luo, present="all"))
+        preserve(at, 0, what(len(blocks)))
+        b.add("kho_block_header_ser", {"next": 0, "count": len(entries[k:k + per])})
+        b.add(key, entries[k:k + per])
+        blocks.append(b)
+    for a, b in zip(blocks, blocks[1:]):
+        a.item("kho_block_header_ser")["next"] = b.at
+    return blocks
+
+
+def lower_raw(L, alloc, falloc, preserve):
+    """luo-v5: struct luo_ser, the FLB page and the block chains."""
+    st, p = L.st, L.p
+    kho = kho_root(L, preserve)
+    if not st.luo:
+        return L
+    ser_at = alloc(1)
+    ln = Node(p.luo_entry)
+    kho.root.children.append(ln)
+    ln.props.append(Prop("blob-size", "u64", p.ser_size, "sizeof(struct luo_ser)"))
+    ln.props.append(Prop("preserved-data", "u64", ser_at, "struct luo_ser"))
+    sb = L.add_block(Block("luo", ser_at, 1, "struct luo_ser (one preserved page, allocated at boot)",
+                           p.luo, present="all"))
+    preserve(ser_at, 0, "struct luo_ser")
+    ser = sb.add("luo_ser", {"compatible": p.luo_compat, "liveupdate_num": st.lu_number,
+                             "sessions_pa": 0, "flbs_pa": 0})
+    if st.flb is not False:     # allocated at boot; flb False: flbs_pa 0
+        flb_at = alloc(1)
+        fb = L.add_block(Block("flb", flb_at, 1, "FLB page (LUO_FLB_PGCNT, allocated at boot)", p.luo,
+                               present="all"))
+        preserve(flb_at, 0, "FLB page")
+        fb.add("luo_flb_header_ser", {"pgcnt": 1, "count": len(st.flbs)})
+        fb.add("luo_flb_ser[]", [{"name": n, "data": d, "count": k} for n, d, k in st.flbs])
+        ser["flbs_pa"] = flb_at
+    ents = [{"name": s.name, "files": 0, "count": len(s.files)} for s in st.sessions]
+    sblocks = chain(L, ents, p.sess_per_block, lambda k: ("sblock", k), lambda k: "session block %d" % k,
+                    alloc, preserve, "luo_session_ser[]")
+    ser["sessions_pa"] = sblocks[0].at if sblocks else 0
+    for si, s in enumerate(st.sessions):
+        if not s.files:
+            continue
+        fents = [{"compatible": f.compat or p.memfd_compat, "data": 0, "token": f.token} for f in s.files]
+        fblocks = chain(L, fents, p.file_per_block, lambda k, si=si: ("fblock", si, k),
+                        lambda k, si=si: "file block %d of session %d" % (k, si),
+                        alloc, preserve, "luo_file_ser[]")
+        ents[si]["files"] = fblocks[0].at
+        for fi, f in enumerate(s.files):
+            if f.compat is None:
+                fents[fi]["data"] = lower_memfd(L, si, fi, f.memfd, alloc, falloc, preserve)
+    return L
+
+
 def lower_memfd(L, si, fi, m, alloc, falloc, preserve):
     p = L.p
     c = p.codec
@@ -505,7 +587,8 @@ def memfd_content(L, si, fi, m):
 
 # --- emission -----------------------------------------------------------------
 
-HEX_KEYS = {"at", "files", "data", "first", "phys_start", "bitmap", "next", "pfn", "value", "u64", "phys", "token"}
+HEX_KEYS = {"at", "files", "data", "first", "phys_start", "bitmap", "next", "pfn", "value", "u64", "phys", "token",
+            "sessions_pa", "flbs_pa"}
 
 
 def fmt_val(k, v):

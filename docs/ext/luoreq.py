@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 ID_RE = re.compile(r"^LUO-[A-Z]+-[0-9]{3}$")
 ROLES = ("writer", "reader")
 LEVELS = ("error", "warning", "note")
-PROFILES = ("series-v6", "v6.19", "v7.0", "v7.1")
+PROFILES = ("series-v6", "v6.19", "v7.0", "v7.1", "v7.2")
 
 
 def anchor(req_id):

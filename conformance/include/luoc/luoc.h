@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause) */
 /*
- * luoc.h - libluoconform: the freestanding luo-v1 handover checker.
+ * luoc.h - libluoconform: the freestanding LUO handover checker.
  *
  * The core walks a handover state (KHO root FDT -> "LUO" sub-node -> LUO
- * FDT -> sessions -> files -> handler data, and FLBs) through a
+ * FDT or, in luo-v5, struct luo_ser and its block chains -> sessions ->
+ * files -> handler data, and FLBs) through a
  * caller-supplied memory accessor and reports every finding through a
  * callback.  It allocates nothing, prints nothing, keeps no global mutable
  * state, and never writes to the memory it checks.
@@ -58,7 +59,12 @@ struct luoc_finding {
  *   "kho:/LUO"                the LUO sub-node of the KHO root
  *   "kmap"                    the preserved-memory map
  *   "luo:/luo-session"        a node of the LUO FDT
- *   "session[3]"              an entry of the session array
+ *   "luo_ser", "luo_ser.sessions", "luo_ser.flbs"
+ *                             luo-v5: the root structure, the session
+ *                             chain it starts, the FLB page
+ *   "sessions.block[2]"       luo-v5: a block of the session chain
+ *   "session[3].files.block[1]"  luo-v5: a block of a session's file chain
+ *   "session[3]"              an entry of the session array (or chain)
  *   "session[3].file[7]"      a file entry
  *   "session[3].file[7].memfd.folio[12]"
  *   "session[3].file[7].memfd.folios.chunk[1]"   a kho_vmalloc chunk

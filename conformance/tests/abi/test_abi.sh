@@ -62,4 +62,43 @@ refuses "overlapping bit-fields" components/memfd-v2.yaml \
 	"{name: pfn, lsb: 0, width: 52}=>{name: pfn, lsb: 0, width: 60}" "overlaps another"
 refuses "a bit-field wider than its field" components/memfd-v2.yaml \
 	"{name: flags, lsb: 52, width: 12}=>{name: flags, lsb: 52, width: 13}" "does not fit"
+refuses "a component that uses an unknown one" components/luo-v5.yaml \
+	"uses: [kho-v4]=>uses: [kho-v9]" "uses unknown component kho-v9"
+refuses "an entries-per-block limit that disagrees with its 4 KiB value" components/luo-v5.yaml \
+	"at_4k: 51=>at_4k: 52" "LUO_SESSIONS_PER_BLOCK is 51 at 4 KiB"
+
+# The radix geometry of the profile table is the one the kho-v3 macros give,
+# for kho-v3 and for kho-v4, at every page size the table covers.
+cat >"$work/radix.c" <<'C'
+#include <stdio.h>
+#include "luoc/abi.h"
+#include "luoc_abi_gen.h"
+int main(void)
+{
+	unsigned int i, s, bad = 0;
+
+	for (i = 0; i < luoc_n_profiles; i++) {
+		const struct luoc_profile *p = &luoc_profiles[i];
+
+		if (p->kmap != LUOC_KMAP_RADIX)
+			continue;
+		for (s = 12; s <= 16; s++) {
+			const struct luoc_radix_geom *g = luoc_radix_geom(p, s);
+			unsigned long ps = 1ul << s;
+
+			bad += g->table_log2 != LUOC_KHO_V3_TABLE_LOG2(ps) ||
+			       g->bitmap_log2 != LUOC_KHO_V3_BITMAP_LOG2(ps) ||
+			       g->order0_log2 != LUOC_KHO_V3_ORDER0_LOG2(ps) ||
+			       g->depth != LUOC_KHO_V3_DEPTH(ps);
+		}
+	}
+	return bad != 0;
+}
+C
+if cc -Wall -Wextra -Werror -I"$top/conformance/include" -I"$work/real" "$work/radix.c" \
+      "$work/real/luoc_profiles_gen.c" -o "$work/radix" && "$work/radix"; then
+	ok "profile radix geometry equals the kho-v3 formulas at 4..64 KiB"
+else
+	notok "profile radix geometry equals the kho-v3 formulas at 4..64 KiB"
+fi
 echo "1..$n"

@@ -141,6 +141,11 @@ case_ "spec/abi:v6.19 -> spec/abi:v7.0 reports the /luo-flb change of luo-v1 ($w
 case_ "spec/abi:v7.0 -> spec/abi:v7.1: kho and memfd bumped, OK" 0 \
 	'verdict("kho") == "OK" and verdict("handler:memfd") == "OK" and d["violations"] == 0' \
 	"$top/spec/abi:v7.0" "$top/spec/abi:v7.1"
+# luo-v1 (FDT) to luo-v5 (a raw struct): the LUO FDT's nodes go with the
+# luo bump, the block ABI with the kho bump; no violation.
+case_ "spec/abi:v7.1 -> spec/abi:v7.2: kho-v3 -> kho-v4 and luo-v1 -> luo-v5 bumped, OK" 0 \
+	'verdict("kho") == "OK" and verdict("luo") == "OK" and d["violations"] == 0 and changes(what="struct added", subject="kho_block_header_ser", owner="kho") and changes(what="data format", owner="luo") and changes(what="node removed", subject="/luo-session", owner="luo")' \
+	"$top/spec/abi:v7.1" "$top/spec/abi:v7.2"
 case_ "spec/abi against itself: no change" 0 \
 	'd["breaking"] == 0 and d["compatible"] == 0 and not d["comparisons"]' \
 	"$top/spec/abi" "$top/spec/abi"

@@ -118,14 +118,25 @@ uint64_t tb_ldf(struct tb *t, uint64_t base, struct luoc_field f)
 	return f.size ? tb_ld(t, base + f.off, f.size) : 0;
 }
 
+/* Entry i of a set laid out over blocks (luo-v5) or in one area. */
+static uint64_t entry_at(struct tb *t, const struct luoc_area *a, const uint64_t *blk,
+			 uint64_t first, unsigned int i)
+{
+	uint64_t per = luoc_area_max(a, t->ps);
+
+	if (!a->hdr_next.size)
+		return first + a->hdr_size + (uint64_t)i * a->entry_size;
+	return blk[i / per] + a->hdr_size + (i % per) * a->entry_size;
+}
+
 uint64_t tb_session(struct tb *t, unsigned int s)
 {
-	return t->sess_area + t->p->sess_area.hdr_size + (uint64_t)s * t->p->sess_area.entry_size;
+	return entry_at(t, &t->p->sess_area, t->sblk, t->sess_area, s);
 }
 
 uint64_t tb_file(struct tb *t, unsigned int s, unsigned int f)
 {
-	return t->file_arr[s] + (uint64_t)f * t->p->file_area.entry_size;
+	return entry_at(t, &t->p->file_area, t->fblk[s], t->file_arr[s], f);
 }
 
 uint64_t tb_folio_ent(struct tb *t, unsigned int s, unsigned int f, unsigned int k)
@@ -318,7 +329,7 @@ static void build_flb(struct tb *t)
 	const struct luoc_area *a = &p->flb_area;
 	unsigned int i;
 
-	if (!p->flb_node)
+	if (!p->flb_node && p->luo_form != LUOC_LUO_RAW)
 		return;
 	t->flb_page = tb_alloc(t, log2u(a->pages));
 	tb_preserve(t, t->flb_page, log2u(a->pages));
@@ -371,6 +382,55 @@ static void build_luo_fdt(struct tb *t)
 		die("luo fdt finish");
 }
 
+/* luo-v5: n preserved blocks for 'entries' entries of area a, linked and counted. */
+static unsigned int build_chain(struct tb *t, const struct luoc_area *a, unsigned int entries,
+				uint64_t *blk, unsigned int maxblk)
+{
+	uint64_t per = luoc_area_max(a, t->ps);
+	unsigned int n = (unsigned int)((entries + per - 1) / per), k;
+
+	if (n > maxblk)
+		die("too many blocks");
+	for (k = 0; k < n; k++) {
+		blk[k] = tb_alloc(t, 0);
+		tb_preserve(t, blk[k], 0);
+		if (k)
+			tb_stf(t, blk[k - 1], a->hdr_next, blk[k]);
+		tb_stf(t, blk[k], a->hdr_count, k + 1 < n ? per : entries - k * per);
+	}
+	return n;
+}
+
+/* luo-v5: struct luo_ser, the FLB page, the session chain and file chains. */
+static void build_raw(struct tb *t)
+{
+	const struct luoc_profile *p = t->p;
+	unsigned int s, f;
+
+	t->luo_fdt = tb_alloc(t, 0);
+	tb_preserve(t, t->luo_fdt, 0);
+	build_flb(t);
+	t->nsblk = build_chain(t, &p->sess_area, t->o.sessions, t->sblk, TB_MAXSB);
+	t->sess_area = t->nsblk ? t->sblk[0] : 0;
+	for (s = 0; s < t->o.sessions; s++) {
+		uint64_t e = tb_session(t, s);
+		char name[32];
+
+		t->nfblk[s] = build_chain(t, &p->file_area, t->o.files, t->fblk[s], TB_MAXFB);
+		t->file_arr[s] = t->nfblk[s] ? t->fblk[s][0] : 0;
+		for (f = 0; f < t->o.files; f++)
+			build_file(t, s, f);
+		snprintf(name, sizeof(name), "session-%u", s);
+		put_name(t, e, p->sess_name, name);
+		tb_stf(t, e, p->sess_files, t->file_arr[s]);
+		tb_stf(t, e, p->sess_count, t->o.files);
+	}
+	put_name(t, t->luo_fdt, p->ser_compat, p->luo_compat);
+	tb_stf(t, t->luo_fdt, p->ser_num, 1);
+	tb_stf(t, t->luo_fdt, p->ser_sessions, t->sess_area);
+	tb_stf(t, t->luo_fdt, p->ser_flbs, t->flb_page);
+}
+
 struct tb *tb_build(const struct tb_opts *o)
 {
 	struct tb *t = calloc(1, sizeof(*t));
@@ -391,6 +451,10 @@ struct tb *tb_build(const struct tb_opts *o)
 	if (!t->mem)
 		die("calloc");
 	t->brk = TB_BASE;
+	if (t->p->luo_form == LUOC_LUO_RAW) {
+		build_raw(t);
+		return t;
+	}
 	build_sessions(t);
 	build_flb(t);
 	build_luo_fdt(t);
@@ -465,8 +529,9 @@ static uint64_t write_chunks(struct tb *t)
 /* radix: key = order bit | pa >> (PAGE_SHIFT + order), table levels above a leaf. */
 static uint64_t write_radix(struct tb *t)
 {
-	unsigned int tl = LUOC_KHO_V3_TABLE_LOG2(t->ps), bl = LUOC_KHO_V3_BITMAP_LOG2(t->ps);
-	unsigned int o0 = LUOC_KHO_V3_ORDER0_LOG2(t->ps), depth = LUOC_KHO_V3_DEPTH(t->ps);
+	const struct luoc_radix_geom *g = luoc_radix_geom(t->p, log2u(t->ps));
+	unsigned int tl = g->table_log2, bl = g->bitmap_log2;
+	unsigned int o0 = g->order0_log2, depth = g->depth;
 	uint64_t root = tb_alloc(t, 0), mask = t->ps / 8 - 1, leaf = 0, leafkey = ~0ULL, b;
 	unsigned int i, level;
 
@@ -512,7 +577,8 @@ static void build_root(struct tb *t)
 	if (fdt_begin_node(fdt, p->luo_entry))
 		die("root fdt");
 	if (p->kho_sub_size_prop)
-		fdt_u64(t, fdt, p->kho_sub_size_prop, fdt_totalsize(tb_ptr(t, t->luo_fdt)));
+		fdt_u64(t, fdt, p->kho_sub_size_prop, p->luo_form == LUOC_LUO_RAW ? p->ser_size :
+			fdt_totalsize(tb_ptr(t, t->luo_fdt)));
 	fdt_u64(t, fdt, p->kho_sub_addr_prop, t->luo_fdt);
 	if (fdt_end_node(fdt) || fdt_end_node(fdt) || fdt_finish(fdt))
 		die("root fdt finish");
@@ -562,12 +628,22 @@ void tb_fix_blob_size(struct tb *t)
 	uint64_t v;
 	int node;
 
-	if (!p->kho_sub_size_prop || !t->finished)
+	if (!p->kho_sub_size_prop || !t->finished || p->luo_form == LUOC_LUO_RAW)
 		return;
 	root = tb_ptr(t, t->kho_root);
 	node = fdt_subnode_offset(root, 0, p->luo_entry);
 	v = tb_native(t, fdt_totalsize(tb_ptr(t, t->luo_fdt)));
 	if (node < 0 || fdt_setprop_inplace(root, node, p->kho_sub_size_prop, &v, 8))
+		die("blob-size");
+}
+
+void tb_set_blob_size(struct tb *t, uint64_t v)
+{
+	void *root = tb_ptr(t, t->kho_root);
+	int node = fdt_subnode_offset(root, 0, t->p->luo_entry);
+	uint64_t n = tb_native(t, v);
+
+	if (node < 0 || fdt_setprop_inplace(root, node, t->p->kho_sub_size_prop, &n, 8))
 		die("blob-size");
 }
 

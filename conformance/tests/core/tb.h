@@ -6,7 +6,8 @@
  * tb_build() lays out a valid state for a profile: folios, folio arrays
  * behind kho_vmalloc chunks, memfd states (struct or v6 FDT), file arrays,
  * the session area, the FLB page and the LUO FDT (libfdt sequential
- * write).  Every block that the outgoing kernel preserves is put on a
+ * write); for luo-v5, struct luo_ser, the FLB page and chains of session
+ * and file blocks instead.  Every block that the outgoing kernel preserves is put on a
  * list; tb_finish() writes that list as the profile's KHO map (kho-v1
  * bitmap chunks or the radix tree) and then the KHO root FDT.  Tests
  * mutate between the two (the preservation list, raw bytes) or after
@@ -25,11 +26,13 @@
 #include "luoc/luoc.h"
 
 #define TB_BASE		0x100000000ULL
-#define TB_MAXS		4
-#define TB_MAXF		4
+#define TB_MAXS		160	/* luo-v5 tests span several session blocks */
+#define TB_MAXF		160	/* ... and several file blocks */
 #define TB_MAXFO	8
 #define TB_MAXFLB	4
 #define TB_MAXPRES	4096
+#define TB_MAXSB	8	/* luo-v5: session blocks */
+#define TB_MAXFB	8	/* luo-v5: file blocks of one session */
 
 struct tb_opts {
 	const char *profile;		/* "v7.0" */
@@ -59,8 +62,15 @@ struct tb {
 	uint64_t size;		/* bytes of memory at TB_BASE */
 	uint64_t brk;		/* next free physical address */
 
+	/*
+	 * luo-v5: luo_fdt is struct luo_ser, sess_area the first session
+	 * block and file_arr[s] the first file block of session s.
+	 */
 	uint64_t kho_root, luo_fdt, sess_area, flb_page, kmap;
 	uint64_t file_arr[TB_MAXS];
+	uint64_t sblk[TB_MAXSB];		/* luo-v5 session blocks */
+	uint64_t fblk[TB_MAXS][TB_MAXFB];	/* luo-v5 file blocks */
+	unsigned int nsblk, nfblk[TB_MAXS];
 	uint64_t memfd[TB_MAXS][TB_MAXF];
 	uint64_t vm_chunk[TB_MAXS][TB_MAXF];
 	uint64_t folio_arr[TB_MAXS][TB_MAXF];
@@ -107,6 +117,8 @@ void tb_fdt_done(struct tb *t, uint64_t phys);
 int tb_fdt_setu64(struct tb *t, void *fdt, int node, const char *name, uint64_t v);
 /* Rewrite the kho-v3 blob-size from the LUO FDT's totalsize. */
 void tb_fix_blob_size(struct tb *t);
+/* Set the LUO sub-node's blob-size (luo-v5 tests). */
+void tb_set_blob_size(struct tb *t, uint64_t v);
 
 /* luoc_config / luoc_mem for this state. */
 void tb_config(struct tb *t, struct luoc_config *cfg, struct luoc_mem *mem);

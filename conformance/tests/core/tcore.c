@@ -241,5 +241,7 @@ int main(void)
 	fails += _cmocka_run_group_tests("core_valid", tc_valid_tests, tc_valid_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_requirements", tc_req_tests, tc_req_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_hostile", tc_hostile_tests, tc_hostile_n, NULL, NULL);
+	fails += _cmocka_run_group_tests("core_cover", tc_cover_tests, tc_cover_n, NULL, NULL);
+	fails += _cmocka_run_group_tests("core_v7.2", tc_v72_tests, tc_v72_n, NULL, NULL);
 	return fails ? 1 : 0;
 }

@@ -77,5 +77,9 @@ extern const struct CMUnitTest tc_hostile_tests[];
 extern const size_t tc_hostile_n;
 extern const struct CMUnitTest tc_unit_tests[];
 extern const size_t tc_unit_n;
+extern const struct CMUnitTest tc_cover_tests[];	/* test_cover.c (hardening) */
+extern const size_t tc_cover_n;
+extern const struct CMUnitTest tc_v72_tests[];
+extern const size_t tc_v72_n;
 
 #endif /* TCORE_H */

@@ -60,17 +60,20 @@ static void test_heapsort(void **s)
 
 static void test_profiles(void **s)
 {
-	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1" };
+	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1", "v7.2" };
 	unsigned int i;
 
 	(void)s;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		const struct luoc_profile *p = luoc_profile_find(names[i]);
 
 		assert_non_null(p);
 		assert_string_equal(p->name, names[i]);
+		assert_int_equal(p->luo_form, i < 4 ? LUOC_LUO_FDT : LUOC_LUO_RAW);
 	}
-	assert_null(luoc_profile_find("v7.2"));
+	assert_null(luoc_profile_find("v7.3"));
+	assert_int_equal(luoc_outcome_for(luoc_profile_find("v7.2"), "LUO-BLK-002"), LUOC_OUT_PANIC);
+	assert_int_equal(luoc_outcome_for(luoc_profile_find("v7.2"), "LUO-BLK-004"), LUOC_OUT_EIO);
 	assert_null(luoc_profile_find(NULL));
 	assert_int_equal(luoc_outcome_for(luoc_profile_find("v7.0"), "LUO-FLB-001"), LUOC_OUT_PANIC);
 	assert_int_equal(luoc_outcome_for(luoc_profile_find("v6.19"), "LUO-SESS-006"), LUOC_OUT_EIO);

@@ -9,6 +9,12 @@
 
 #include "tcore.h"
 
+/* The profile has FLBs: a /luo-flb node, or luo-v5's FLB page. */
+static bool has_flb(const struct tb *t)
+{
+	return t->p->flb_node || t->p->luo_form == LUOC_LUO_RAW;
+}
+
 static void check_decoded(struct tb *t, const struct tc *c)
 {
 	const struct tb_opts *o = &t->o;
@@ -17,7 +23,7 @@ static void check_decoded(struct tb *t, const struct tc *c)
 	assert_int_equal(c->res.sessions, o->sessions);
 	assert_int_equal(c->res.files, o->sessions * o->files);
 	assert_int_equal(c->res.folios, (uint64_t)o->sessions * o->files * o->folios);
-	assert_int_equal(c->res.flbs, t->p->flb_node ? o->flbs : 0);
+	assert_int_equal(c->res.flbs, has_flb(t) ? o->flbs : 0);
 	assert_ptr_equal(c->res.profile, t->p);
 	assert_int_equal(c->res.outcome, LUOC_OUT_ACCEPT);
 	assert_int_equal(c->nsess, o->sessions);
@@ -51,7 +57,7 @@ static void check_decoded(struct tb *t, const struct tc *c)
 		assert_int_equal(c->folio[i].bytes, (uint64_t)t->ps << o->folio_order);
 		assert_int_equal(c->folio[i].flags, t->p->memfd->folio_flags_known);
 	}
-	if (t->p->flb_node) {
+	if (has_flb(t)) {
 		assert_int_equal(c->nflb, o->flbs);
 		for (i = 0; i < c->nflb; i++) {
 			char want[48];
@@ -97,15 +103,20 @@ static void test_valid_16k_v7_0(void **s) { (void)s; valid("v7.0", 16384, false,
 static void test_valid_64k_v6_19(void **s) { (void)s; valid("v6.19", 65536, true, 0); }
 static void test_valid_order2_v7_0(void **s) { (void)s; valid("v7.0", 0, false, 2); }
 static void test_valid_order2_v7_1(void **s) { (void)s; valid("v7.1", 0, false, 2); }
+static void test_valid_v7_2(void **s) { (void)s; valid("v7.2", 0, false, 0); }
+static void test_valid_be_v7_2(void **s) { (void)s; valid("v7.2", 0, true, 0); }
+static void test_valid_16k_v7_2(void **s) { (void)s; valid("v7.2", 16384, false, 0); }
+static void test_valid_64k_v7_2(void **s) { (void)s; valid("v7.2", 65536, true, 0); }
+static void test_valid_order2_v7_2(void **s) { (void)s; valid("v7.2", 0, false, 2); }
 
 /* An empty state (no sessions, no FLBs) is valid too. */
 static void test_valid_empty(void **state)
 {
-	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1" };
+	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1", "v7.2" };
 	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		struct tb_opts o = tc_opts(names[i]);
 		struct tb *t;
 		struct tc *c;
@@ -124,11 +135,11 @@ static void test_valid_empty(void **state)
 /* Sessions without files and files without folios (size 0 and size > 0). */
 static void test_valid_no_files_no_folios(void **state)
 {
-	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1" };
+	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1", "v7.2" };
 	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		struct tb_opts o = tc_opts(names[i]);
 		struct tb *t;
 		struct tc *c;
@@ -161,11 +172,11 @@ static void clear_profile(struct luoc_config *cfg, void *arg)
 /* Detection picks each profile from its own state and says why. */
 static void test_detect(void **state)
 {
-	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1" };
+	static const char *const names[] = { "series-v6", "v6.19", "v7.0", "v7.1", "v7.2" };
 	unsigned int i;
 
 	(void)state;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		struct tb *t = tc_state(names[i]);
 		struct luoc_config cfg;
 		struct luoc_mem mem;
@@ -179,9 +190,14 @@ static void test_detect(void **state)
 		assert_non_null(why);
 		assert_ptr_equal(luoc_detect_r(&cfg, &mem, buf, sizeof(buf)), t->p);
 		assert_non_null(strstr(buf, t->p->kho_compat));
-		assert_non_null(strstr(buf, t->p->sess_compat));
 		assert_non_null(strstr(buf, t->p->name));
-		assert_non_null(strstr(buf, t->p->flb_node ? "present" : "absent"));
+		if (t->p->luo_form == LUOC_LUO_RAW) {
+			assert_non_null(strstr(buf, t->p->luo_compat));
+		} else {
+			assert_non_null(strstr(buf, t->p->sess_compat));
+			assert_non_null(strstr(buf, t->p->flb_node ? "present" : "absent"));
+		}
+		assert_non_null(strstr(buf, t->p->memfd->compat));
 		assert_null(strstr(buf, "closest"));
 		c = tc_run_cfg(t, clear_profile, NULL);
 		tc_assert_clean(c);
@@ -207,6 +223,11 @@ const struct CMUnitTest tc_valid_tests[] = {
 	cmocka_unit_test(test_valid_64k_v6_19),
 	cmocka_unit_test(test_valid_order2_v7_0),
 	cmocka_unit_test(test_valid_order2_v7_1),
+	cmocka_unit_test(test_valid_v7_2),
+	cmocka_unit_test(test_valid_be_v7_2),
+	cmocka_unit_test(test_valid_16k_v7_2),
+	cmocka_unit_test(test_valid_64k_v7_2),
+	cmocka_unit_test(test_valid_order2_v7_2),
 	cmocka_unit_test(test_valid_empty),
 	cmocka_unit_test(test_valid_no_files_no_folios),
 	cmocka_unit_test(test_detect),

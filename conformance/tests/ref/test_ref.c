@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libfdt.h>
 
 #include "ref.h"
 #include "state.h"
@@ -43,6 +44,12 @@ struct tstate {
 	struct luoc_st_folio folios[3];
 	struct luoc_st_flb flbs[2];
 };
+
+/* FLBs: a /luo-flb node, or luo-v5's FLB page. */
+static bool has_flb(const struct luoc_profile *p)
+{
+	return p->flb_node || p->luo_form == LUOC_LUO_RAW;
+}
 
 static void make_state(struct tstate *t, const struct luoc_profile *p, uint64_t ps)
 {
@@ -75,7 +82,7 @@ static void make_state(struct tstate *t, const struct luoc_profile *p, uint64_t 
 	t->files[2].memfd.size = 3;
 	t->files[2].memfd.content = LUOC_CONTENT_PATTERN;
 	t->files[2].memfd.pattern = 5;
-	if (p->flb_node) {
+	if (has_flb(p)) {
 		t->st.n_flbs = 2;
 		t->st.flbs = t->flbs;
 		t->flbs[0] = (struct luoc_st_flb){ "iommu-v1", 77, 2 };
@@ -115,7 +122,7 @@ static void check_roundtrip(const char *profile, uint32_t ps, bool be)
 		fail_msg("%s: refused: %s (%s)", profile, out.message, out.req);
 	assert_int_equal(out.state.liveupdate_number, 2);
 	assert_int_equal(out.state.n_sessions, 2);
-	assert_int_equal(out.state.n_flbs, p->flb_node ? 2 : 0);
+	assert_int_equal(out.state.n_flbs, has_flb(p) ? 2 : 0);
 	s = find_session(&out.state, "vm-one");
 	assert_non_null(s);
 	assert_int_equal(s->n_files, 2);
@@ -141,7 +148,7 @@ static void check_roundtrip(const char *profile, uint32_t ps, bool be)
 	assert_int_equal(strlen(s->name), 63);
 	assert_memory_equal(s->name, t.sess[1].name, 63);
 	assert_int_equal(s->files[0].memfd.n_folios, 1);
-	if (p->flb_node) {
+	if (has_flb(p)) {
 		assert_string_equal(out.state.flbs[0].name, "iommu-v1");
 		assert_int_equal(out.state.flbs[0].data, 77);
 		assert_int_equal(out.state.flbs[0].count, 2);
@@ -152,21 +159,21 @@ static void check_roundtrip(const char *profile, uint32_t ps, bool be)
 
 static void roundtrip_all(void **unused)
 {
-	static const char *const prof[] = { "series-v6", "v6.19", "v7.0", "v7.1" };
+	static const char *const prof[] = { "series-v6", "v6.19", "v7.0", "v7.1", "v7.2" };
 	size_t i;
 
 	(void)unused;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		check_roundtrip(prof[i], 4096, false);
 }
 
 static void roundtrip_page_sizes(void **unused)
 {
-	static const char *const prof[] = { "series-v6", "v6.19", "v7.0", "v7.1" };
+	static const char *const prof[] = { "series-v6", "v6.19", "v7.0", "v7.1", "v7.2" };
 	size_t i;
 
 	(void)unused;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		check_roundtrip(prof[i], 16384, false);
 		check_roundtrip(prof[i], 65536, false);
 	}
@@ -178,6 +185,7 @@ static void roundtrip_big_endian(void **unused)
 	check_roundtrip("series-v6", 4096, true);
 	check_roundtrip("v7.0", 4096, true);
 	check_roundtrip("v7.1", 16384, true);
+	check_roundtrip("v7.2", 4096, true);
 }
 
 /* --- defects and cross-profile states ------------------------------------------ */
@@ -221,6 +229,10 @@ static void cross_profile(void **unused)
 	expect("v7.1", 0, "v7.0", 0, REJ, LUOC_OUT_FRESH_START, "LUO-KHO-002");
 	expect("series-v6", 0, "v6.19", 0, REJ, LUOC_OUT_PANIC, "LUO-SESS-002");
 	expect("v6.19", 0, "series-v6", 0, REJ, LUOC_OUT_ENOENT, "LUO-SESS-002");
+	/* hazard 7: luo-v1 and luo-v5 meet at different KHO strings */
+	expect("v7.1", 0, "v7.2", 0, REJ, LUOC_OUT_FRESH_START, "LUO-KHO-002");
+	expect("v7.2", 0, "v7.1", 0, REJ, LUOC_OUT_FRESH_START, "LUO-KHO-002");
+	expect("series-v6", 0, "v7.2", 0, REJ, LUOC_OUT_FRESH_START, "LUO-KHO-002");
 }
 
 static void writer_defects(void **unused)
@@ -243,6 +255,14 @@ static void writer_defects(void **unused)
 	expect("v7.0", REF_DEF_NAME_NO_NUL, "v7.0", 0, REJ, LUOC_OUT_EIO, "LUO-SESS-005");
 	/* values in the wrong byte order lose the KHO map: no memory is revived */
 	expect("v7.0", REF_DEF_BE_U64, "v7.0", 0, REJ, LUOC_OUT_FRESH_START, NULL);
+	/* luo-v5: the root structure and the sessions in chains */
+	expect("v7.2", REF_DEF_LUO_COMPAT, "v7.2", 0, REJ, LUOC_OUT_PANIC, "LUO-SER-002");
+	expect("v7.2", REF_DEF_NO_NUMBER, "v7.2", 0, REJ, LUOC_OUT_PANIC, "LUO-SER-003");
+	expect("v7.2", REF_DEF_DUP_SESSION, "v7.2", 0, REJ, LUOC_OUT_EIO, "LUO-SESS-006");
+	expect("v7.2", REF_DEF_KHO_COMPAT, "v7.2", 0, REJ, LUOC_OUT_FRESH_START, "LUO-KHO-002");
+	expect("v7.2", REF_DEF_SEALS, "v7.2", 0, REJ, LUOC_OUT_RETRIEVE_ERROR, "LUO-MEMFD-006");
+	/* flbs_pa 0 is "no FLBs", not an error */
+	expect("v7.2", REF_DEF_NO_FLB, "v7.2", 0, ACC, LUOC_OUT_ACCEPT, NULL);
 }
 
 static void broken_reader(void **unused)
@@ -250,6 +270,7 @@ static void broken_reader(void **unused)
 	(void)unused;
 	/* the defect the any-compat sample carries: a wrong root string passes */
 	expect("v7.0", REF_DEF_LUO_COMPAT, "v7.0", REF_DEF_ANY_COMPAT, ACC, LUOC_OUT_ACCEPT, NULL);
+	expect("v7.2", REF_DEF_LUO_COMPAT, "v7.2", REF_DEF_ANY_COMPAT, ACC, LUOC_OUT_ACCEPT, NULL);
 }
 
 static void preserve_refuses_bad_states(void **unused)
@@ -387,6 +408,101 @@ static void memory_callback(void **unused)
 	unlink(path);
 }
 
+/* --- luo-v5 reader rules on edited memory -------------------------------------------- */
+
+struct raw {
+	struct mem m;
+	const struct luoc_profile *p;
+	uint8_t *kho, *ser, *sblk;
+	int luo_node;
+};
+
+static void raw_load(struct raw *x, const char *path)
+{
+	const void *v;
+	int len;
+
+	x->p = ref_profile("v7.2");
+	load_mem(path, &x->m);
+	x->kho = (uint8_t *)mem_map(&x->m, x->m.root, x->m.ps);
+	assert_non_null(x->kho);
+	x->luo_node = fdt_subnode_offset(x->kho, 0, x->p->luo_entry);
+	assert_true(x->luo_node >= 0);
+	v = fdt_getprop(x->kho, x->luo_node, x->p->kho_sub_addr_prop, &len);
+	assert_non_null(v);
+	x->ser = (uint8_t *)mem_map(&x->m, ref_ld(v, 8, x->m.be), x->p->ser_size);
+	assert_non_null(x->ser);
+	x->sblk = (uint8_t *)mem_map(&x->m, ref_ldf(x->ser, x->p->ser_sessions, x->m.be), x->m.ps);
+	assert_non_null(x->sblk);
+}
+
+static void raw_expect(struct raw *x, enum luoc_verdict v, enum luoc_outcome o, const char *req)
+{
+	struct luoc_restore_out out;
+
+	restore_mem("v7.2", &x->m, &out);
+	if (out.verdict != v || out.outcome != o || (req && strcmp(out.req, req)))
+		fail_msg("v7.2: %s %s (%s: %s), expected %s %s", out.verdict == ACC ? "accept" : "reject",
+			 luoc_adapter_outcome_name(out.outcome), out.req, out.message,
+			 v == ACC ? "accept" : "reject", req ? req : "");
+	ref_restore_free(&out);
+	free_mem(&x->m);
+}
+
+static void raw_reader(void **unused)
+{
+	const struct luoc_profile *p = ref_profile("v7.2");
+	struct luoc_preserve_opts o = { .page_size = 4096 };
+	const struct luoc_area *sa = &p->sess_area;
+	uint8_t *e;
+	uint64_t v;
+	struct tstate t;
+	struct raw x;
+	char path[512], err[256];
+
+	(void)unused;
+	make_state(&t, p, 4096);
+	tmp_image(path, sizeof(path), "raw");
+	assert_int_equal(ref_preserve("v7.2", &t.st, &o, 0, path, err, sizeof(err)), 0);
+
+	/* LUO-SER-101: a blob-size larger than struct luo_ser is accepted */
+	raw_load(&x, path);
+	ref_st(&v, 8, 4096, x.m.be);
+	assert_int_equal(fdt_setprop_inplace(x.kho, x.luo_node, p->kho_sub_size_prop, &v, 8), 0);
+	raw_expect(&x, ACC, LUOC_OUT_ACCEPT, NULL);
+	/* ... and a smaller one refused */
+	raw_load(&x, path);
+	ref_st(&v, 8, p->ser_size - 1, x.m.be);
+	assert_int_equal(fdt_setprop_inplace(x.kho, x.luo_node, p->kho_sub_size_prop, &v, 8), 0);
+	raw_expect(&x, REJ, LUOC_OUT_PANIC, "LUO-SER-001");
+	/* LUO-SER-102: the whole 8-byte field, bytes after the NUL included */
+	raw_load(&x, path);
+	x.ser[p->ser_compat.off + 7] = 'X';
+	raw_expect(&x, REJ, LUOC_OUT_PANIC, "LUO-SER-002");
+	/* LUO-SER-103: 0 means none */
+	raw_load(&x, path);
+	ref_stf(x.ser, p->ser_sessions, 0, x.m.be);
+	ref_stf(x.ser, p->ser_flbs, 0, x.m.be);
+	raw_expect(&x, ACC, LUOC_OUT_ACCEPT, NULL);
+	/* LUO-BLK-101: a block linked to itself; a count of 0 */
+	raw_load(&x, path);
+	ref_stf(x.sblk, sa->hdr_next, ref_ldf(x.ser, p->ser_sessions, x.m.be), x.m.be);
+	raw_expect(&x, REJ, LUOC_OUT_PANIC, "LUO-BLK-002");
+	raw_load(&x, path);
+	ref_stf(x.sblk, sa->hdr_count, 0, x.m.be);
+	raw_expect(&x, REJ, LUOC_OUT_PANIC, "LUO-BLK-003");
+	/* LUO-BLK-102: a block address that is not page aligned */
+	raw_load(&x, path);
+	ref_stf(x.ser, p->ser_sessions, ref_ldf(x.ser, p->ser_sessions, x.m.be) + 64, x.m.be);
+	raw_expect(&x, REJ, LUOC_OUT_PANIC, "LUO-BLK-001");
+	/* LUO-BLK-103: the file count differs from the chain's entries */
+	raw_load(&x, path);
+	e = x.sblk + sa->hdr_size;
+	ref_stf(e, p->sess_count, ref_ldf(e, p->sess_count, x.m.be) + 1, x.m.be);
+	raw_expect(&x, REJ, LUOC_OUT_EIO, "LUO-BLK-006");
+	unlink(path);
+}
+
 static uint64_t rnd(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -472,6 +588,7 @@ static void fuzz(void **unused)
 	fuzz_profile("v6.19", 2);
 	fuzz_profile("v7.0", 3);
 	fuzz_profile("v7.1", 4);
+	fuzz_profile("v7.2", 5);
 }
 
 static int setup(void **unused)
@@ -500,6 +617,7 @@ int main(void)
 		cmocka_unit_test(broken_reader),
 		cmocka_unit_test(preserve_refuses_bad_states),
 		cmocka_unit_test(memory_callback),
+		cmocka_unit_test(raw_reader),
 		cmocka_unit_test(fuzz),
 	};
 

@@ -41,7 +41,7 @@ ok $(( rc != 0 || $(jq '.summary.failed' "$T/out.json") != 0 )) \
 	"reference (built in) passes every test of every profile" \
 	"rc=$rc failed: $(jq -r '[.tests[]|select(.status=="fail")|.name+" "+.message][:5][]' "$T/out.json" 2>/dev/null)"
 total=$(jq '.tests | length' "$T/out.json")
-for p in series-v6 v6.19 v7.0 v7.1; do
+for p in series-v6 v6.19 v7.0 v7.1 v7.2; do
 	for k in producer consumer; do
 		c=$(jq --arg p "$p" --arg k "$k" '[.tests[]|select(.profile==$p and .kind==$k)]|length' "$T/out.json")
 		ok $(( c < 20 )) "reference: $k tests ran for $p ($c)"
@@ -154,7 +154,7 @@ want_cell() {	# WRITER READER "RESULT ABI" WHY
 	[ "$got" = "$3" ]
 	ok $? "matrix $1 -> $2: $3 ($4)" "got: $got"
 }
-for p in series-v6 v6.19 v7.0 v7.1; do
+for p in series-v6 v6.19 v7.0 v7.1 v7.2; do
 	want_cell "ref:$p" "ref:$p" "compatible false" "same profile"
 done
 want_cell ref:v6.19 ref:v7.0 "would-panic true" "both luo-v1, the reader needs /luo-flb"
@@ -164,18 +164,20 @@ want_cell ref:v7.1 ref:v7.0 "silent-loss false" "kho-v3 state, kho-v1 reader"
 want_cell ref:series-v6 ref:v6.19 "would-panic false" "luo-session-v1 is refused"
 want_cell ref:v6.19 ref:series-v6 "rejected false" "the series disables live update"
 want_cell ref:v7.0 ref:v6.19 "silent-loss false" "the v6.19 reader ignores /luo-flb"
+want_cell ref:v7.1 ref:v7.2 "silent-loss false" "luo-v1 on kho-v3, a kho-v4 reader"
+want_cell ref:v7.2 ref:v7.1 "silent-loss false" "luo-v5 on kho-v4, a kho-v3 reader"
 v=$(jq '[.cells[]|select(.abi_violation)]|length' "$T/m.json")
 ok $(( v != 1 )) "exactly one ABI violation among the reference profiles ($v)"
 "$DRIVER" matrix --format=json --impl "$BROKEN_DIR/libluocref-no-flb.so" --profile v7.0 >"$T/m.json" 2>"$T/err"
 want_cell luoc-ref-no-flb:v7.0 ref:v7.0 "would-panic true" "a v7.0 writer that omits /luo-flb"
 "$DRIVER" matrix --format=html >"$T/m.html" 2>/dev/null
-grep -q '<table class="luoc-matrix">' "$T/m.html" && [ "$(grep -o '<td' "$T/m.html" | wc -l)" -eq 16 ] &&
+grep -q '<table class="luoc-matrix">' "$T/m.html" && [ "$(grep -o '<td' "$T/m.html" | wc -l)" -eq 25 ] &&
 	grep -q 'ABI violation' "$T/m.html"
-ok $? "matrix HTML: a 4x4 table with the ABI violation marked"
+ok $? "matrix HTML: a 5x5 table with the ABI violation marked"
 "$DRIVER" matrix --format=svg >"$T/m.svg" 2>/dev/null
 head -1 "$T/m.svg" | grep -q '^<svg ' && tail -1 "$T/m.svg" | grep -qx '</svg>' &&
-	[ "$(grep -c '<rect x=' "$T/m.svg")" -ge 16 ]
-ok $? "matrix SVG: a grid of 16 cells"
+	[ "$(grep -c '<rect x=' "$T/m.svg")" -ge 25 ]
+ok $? "matrix SVG: a grid of 25 cells"
 "$DRIVER" matrix >"$T/m.txt" 2>/dev/null
 grep -q '^ref:v6.19 .* panic! ' "$T/m.txt"
 ok $? "matrix text marks the ABI violation"

@@ -1,0 +1,80 @@
+# conformance/tests/hardening/hardening.mk - sanitizers over the vectors,
+# immutability of the input, static analysis, coverage and mutation testing.
+#
+#   check-vectors-asan  luo-conform built with ASan + UBSan over every vector:
+#                       the manifest comparison (veccheck.py) and, per vector
+#                       alone, the exit status and no sanitizer report
+#   check-cli-asan      (conformance/tests/cli) image + CLI tests under ASan
+#   check-immutable     every vector checked from a read-only copy: unchanged
+#                       (SHA-256), opened O_RDONLY (strace)
+#   check-static        cppcheck and clang-tidy on the C sources (static.sh)
+#   check-mutate-smoke  three mutants of the core, each must be killed
+#   make coverage       gcov line/branch coverage of conformance/lib (gcovr)
+#   make mutate         the full mutation run (conformance/tools/mutate.sh)
+DEB_PKGS += strace cppcheck clang-tidy gcovr
+
+HARD_ASAN_B := $(B)/asan
+HARD_ASAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# The same ASan build of luo-conform that check-cli-asan makes and uses.
+$(HARD_ASAN_B)/luo-conform: FORCE_ASAN
+	@$(MAKE) --no-print-directory -s B=$(HARD_ASAN_B) CFLAGS="$(HARD_ASAN_CFLAGS)" $(HARD_ASAN_B)/luo-conform
+
+check-vectors-asan: $(HARD_ASAN_B)/luo-conform $(DEPS)
+	@ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		conformance/tools/run-tap.sh vectors-asan $(PYTHON) conformance/tools/veccheck.py \
+		--conform $(HARD_ASAN_B)/luo-conform vectors/manifest.yaml
+	@conformance/tools/run-tap.sh vectors-asan-exit $(PYTHON) conformance/tests/hardening/vecexit.py \
+		--conform $(HARD_ASAN_B)/luo-conform vectors/manifest.yaml
+
+check-immutable: $(B)/luo-conform $(DEPS)
+	@conformance/tools/run-tap.sh immutable conformance/tests/hardening/immutable.sh \
+		$(B)/luo-conform $(B)/immutable $(sort $(wildcard vectors/*/*/*.img))
+
+CHECKS += check-vectors-asan check-cli-asan check-immutable
+CLEAN +=
+.PHONY: check-vectors-asan check-immutable FORCE_ASAN
+FORCE_ASAN:
+
+# --- static analysis ------------------------------------------------------------
+check-static: $(GEN_H) $(DEPS)
+	@conformance/tools/run-tap.sh static conformance/tests/hardening/static.sh $(B)
+
+CHECKS += check-static
+.PHONY: check-static
+
+# --- coverage (not in CHECKS) --------------------------------------------------
+# The core, its unit tests and luo-conform built with gcc --coverage in
+# $(B)/coverage, run (check-core, then every vector), and measured with
+# gcovr over conformance/lib: figures printed, uncovered lines and branches
+# listed in $(B)/coverage/{lines,branches}.txt, HTML in $(B)/coverage/html/.
+COV_B := $(B)/coverage
+coverage: $(DEPS)
+	@start=$$(date +%s); rm -rf $(COV_B) && mkdir -p $(COV_B)/html; \
+	$(MAKE) --no-print-directory -s B=$(COV_B) CFLAGS="-O0 -g --coverage" \
+		$(COV_B)/tests/core/test_core $(COV_B)/luo-conform >/dev/null && \
+	CMOCKA_MESSAGE_OUTPUT=TAP $(COV_B)/tests/core/test_core > $(COV_B)/core.tap 2>&1; \
+	$(PYTHON) conformance/tools/veccheck.py --conform $(COV_B)/luo-conform vectors/manifest.yaml \
+		> $(COV_B)/vectors.tap 2>&1; \
+	echo "coverage: core tests $$(grep -c '^ok' $(COV_B)/core.tap) ok / $$(grep -c '^not ok' $(COV_B)/core.tap) failed, vectors $$(grep -c '^ok' $(COV_B)/vectors.tap) ok / $$(grep -c '^not ok' $(COV_B)/vectors.tap) failed"; \
+	gcovr -r . --object-directory $(COV_B) --filter 'conformance/lib/' --exclude-unreachable-branches \
+		--txt $(COV_B)/lines.txt --html-details $(COV_B)/html/index.html -s | grep -E '^(lines|branches)'; \
+	gcovr -r . --object-directory $(COV_B) --filter 'conformance/lib/' --exclude-unreachable-branches \
+		--branches --txt $(COV_B)/branches.txt >/dev/null; \
+	echo "coverage: per file in $(COV_B)/lines.txt and $(COV_B)/branches.txt (html: $(COV_B)/html/index.html), $$(( $$(date +%s) - start )) s"
+
+.PHONY: coverage
+
+# --- mutation testing -------------------------------------------------------------
+# make mutate: every mutant of conformance/tests/hardening/mutants.def, in a
+# private copy of the tree ($(B)/mutate/tree); survivors' diffs in
+# $(B)/mutate/survivors/.  MUTATE_ONLY=ID,ID runs a few.  Not in CHECKS.
+mutate: $(DEPS)
+	@conformance/tools/mutate.sh $(if $(MUTATE_ONLY),--only $(MUTATE_ONLY)) $(B)/mutate
+
+check-mutate-smoke: $(DEPS)
+	@conformance/tools/run-tap.sh mutate-smoke conformance/tools/mutate.sh --smoke $(B)/mutate-smoke
+
+# check-mutate-smoke is not in CHECKS: it costs about a minute (a tree copy and
+# three rebuilds); add it with: CHECKS += check-mutate-smoke
+.PHONY: mutate check-mutate-smoke
