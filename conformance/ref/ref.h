@@ -42,6 +42,7 @@
 #define REF_DEF_DUP_SESSION	(1u << 8)	/* writer: second session named as the first */
 #define REF_DEF_KHO_COMPAT	(1u << 9)	/* writer: KHO root compatible "kho-v0" */
 #define REF_DEF_SEALS	(1u << 10)	/* writer: memfd-v2 seals outside the known set */
+#define REF_DEF_SILENT	(1u << 11)	/* reader refuses without saying why */
 
 #ifndef LUOC_REF_DEFECT
 #define LUOC_REF_DEFECT 0

@@ -53,7 +53,7 @@ $(LUO_REF): conformance/ref/ref_main.c $(LUOC_REF_LIB) $(LUOC_ADAPTER_LIB) $(B)/
 
 # --- broken samples: the reference with one defect (REF_DEF_* in ref.h) -------------
 REF_BROKEN := no-flb:REF_DEF_NO_FLB be-u64:REF_DEF_BE_U64 unpreserved-folio:REF_DEF_FOLIO_UNPRES \
-	any-compat:REF_DEF_ANY_COMPAT name-no-nul:REF_DEF_NAME_NO_NUL
+	any-compat:REF_DEF_ANY_COMPAT name-no-nul:REF_DEF_NAME_NO_NUL silent:REF_DEF_SILENT
 REF_BROKEN_SO := $(foreach b,$(REF_BROKEN),$(B)/ref/broken/libluocref-$(firstword $(subst :, ,$(b))).so)
 
 define ref_broken_rule

@@ -63,6 +63,8 @@ static int reject_v(struct ref_r *r, const char *req, enum luoc_outcome o,
 		return -1;	/* the first refusal stands */
 	out->verdict = LUOC_VERDICT_REJECT;
 	out->outcome = o;
+	if (r->defects & REF_DEF_SILENT)
+		return -1;
 	snprintf(out->req, sizeof(out->req), "%s", req);
 	vsnprintf(out->message, sizeof(out->message), fmt, ap);
 	return -1;

@@ -136,6 +136,12 @@ void rn_judge_foreign(struct rn_result *r, const struct luoc_impl_result *got, i
 		       reqs[0] ? " for " : "", reqs);
 		return;
 	}
+	if (!o->message[0]) {
+		/* a refusal must say which check failed (LUO-PROF-103) */
+		rn_set(r, RN_FAIL, "LUO-PROF-103", "refused (%s) without a message naming the failed check",
+		       oname((int)o->outcome));
+		return;
+	}
 	if ((int)o->outcome != outcome)
 		rn_set(r, RN_FAIL, reqs, "outcome '%s' (%s: %s); expected '%s'", oname((int)o->outcome),
 		       o->req[0] ? o->req : "-", o->message, oname(outcome));

@@ -32,6 +32,7 @@ This file deliberately shares no code with docs/ext/luoreq.py (which must
 load in any Sphinx project); the ID rules are the same in both.
 """
 import argparse
+import fnmatch
 import glob
 import json
 import os
@@ -111,7 +112,7 @@ def parse_reqs(root, rep):
             opts, body = {}, []
             j = i + 1
             while j < len(lines) and (lines[j].startswith(" ") or lines[j].strip() == ""):
-                om = re.match(r"^\s+:(\w+):\s*(.*)$", lines[j])
+                om = re.match(r"^\s+:([\w-]+):\s*(.*)$", lines[j])
                 if om and not body:
                     opts[om.group(1)] = om.group(2).strip()
                 elif lines[j].strip():
@@ -127,7 +128,9 @@ def parse_reqs(root, rep):
             reqs[rid] = {"file": rel(root, path), "line": i + 1, "where": where,
                          "section": section, "role": opts.get("role", ""),
                          "level": opts.get("level", "error") or "error",
-                         "profiles": plist, "text": " ".join(body)}
+                         "profiles": plist, "text": " ".join(body),
+                         "governs": opts.get("governs", "").split(),
+                         "exercised_by": opts.get("exercised-by", "").split()}
     return reqs, refs
 
 
@@ -148,6 +151,8 @@ def check_req(rid, opts, body, where, rep):
         rep.err("ids", "%s: %s: :level: %r is not one of %s" % (where, rid, opts["level"], LEVELS))
     if not body:
         rep.err("ids", "%s: %s has no normative text" % (where, rid))
+    if (opts.get("governs") or opts.get("exercised-by")) and want != "reader":
+        rep.err("ids", "%s: %s: :governs: and :exercised-by: belong to reader requirements" % (where, rid))
 
 
 # -- citations ----------------------------------------------------------------
@@ -235,6 +240,11 @@ def check_citations(reqs, refs, abi, vectors, checker, tests, rep):
     for rid, where in refs:
         if rid not in reqs:
             rep.err("citations", "%s: :req: reference to undefined %s" % (where, rid))
+    for rid, info in sorted(reqs.items()):
+        for g in info.get("governs", []):
+            if g != "all" and (g not in reqs or reqs[g]["role"] != "writer"):
+                rep.err("citations", "%s: %s :governs: %s, which is not a writer requirement"
+                        % (info["where"], rid, g))
     for pid, prof in sorted(abi.profiles.items()):
         for rid in sorted((prof.get("incoming") or {}).get("outcomes") or {}):
             if rid not in reqs:
@@ -535,7 +545,15 @@ def build_index(reqs, abi, vectors, checker, tests):
         index[rid]["outcomes"] = {p: (prof["incoming"]["outcomes"] or {}).get(rid)
                                   for p, prof in abi.profiles.items()
                                   if rid in (prof["incoming"]["outcomes"] or {})}
-        index[rid]["covered"] = bool(index[rid]["vectors"] or index[rid]["tests"])
+        # A reader requirement is exercised by every vector that violates a
+        # writer requirement it governs (luo-conform run feeds each vector
+        # to the implementation's restore and judges the reaction), and by
+        # the vectors its :exercised-by: globs name.
+        gov = info.get("governs", [])
+        via = {n for n, ids in vectors if ids and ("all" in gov or set(ids) & set(gov))}
+        via |= {n for n, _ in vectors for g in info.get("exercised_by", []) if fnmatch.fnmatch(n, g)}
+        index[rid]["vectors_via_governs"] = sorted(via - set(index[rid]["vectors"]))
+        index[rid]["covered"] = bool(index[rid]["vectors"] or index[rid]["tests"] or via)
     return index
 
 

@@ -69,6 +69,11 @@ class ReqDirective(Directive):
         "role": directives.unchanged_required,
         "profiles": directives.unchanged_required,
         "level": directives.unchanged,
+        # reader requirements: the writer requirements whose violation this
+        # rule decides the reaction to ("all" for every one), and vectors
+        # that exercise it without violating a writer requirement (globs)
+        "governs": directives.unchanged,
+        "exercised-by": directives.unchanged,
     }
 
     def run(self):
@@ -121,6 +126,17 @@ class ReqDirective(Directive):
         body = nodes.container(classes=["luo-req-body"])
         self.state.nested_parse(self.content, self.content_offset, body)
         block += body
+        governs = self.options.get("governs", "").split()
+        if governs:
+            para = nodes.paragraph(classes=["luo-req-governs"])
+            para += nodes.emphasis("", "Decides the reaction to violations of: ")
+            if governs == ["all"]:
+                para += nodes.Text("every writer requirement")
+            for i, rid in enumerate(g for g in governs if g != "all"):
+                if i:
+                    para += nodes.Text(", ")
+                para += nodes.literal(rid, rid)
+            block += para
         return [block]
 
 

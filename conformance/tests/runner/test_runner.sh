@@ -87,6 +87,7 @@ expect_broken unpreserved-folio LUO-KMAP-002
 expect_broken any-compat LUO-FDT-002
 expect_broken any-compat LUO-FDT-002 --no-vectors
 expect_broken name-no-nul LUO-SESS-005
+expect_broken silent LUO-PROF-103
 run_json --seed 3 --random 8 --impl "$BROKEN_DIR/libluocref-no-flb.so" --profile v6.19
 ok $rc "broken sample 'no-flb' is conformant for v6.19, which has no /luo-flb" "$(failed_reqs)"
 run_json --seed 3 --impl "$BROKEN_DIR/libluocref-any-compat.so" --only=producer
