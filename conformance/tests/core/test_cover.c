@@ -839,6 +839,29 @@ static void test_unreadable_memfd_not_decoded(void **state)
 	tb_free(t);
 }
 
+static void test_be_large_folio_flags(void **state)
+{
+	struct tb_opts o = tc_opts("v7.0");
+	struct tb *t;
+	struct tc *c;
+	unsigned int i;
+
+	(void)state;
+	/* big-endian writer, order-1 folios: each entry is checked on its own */
+	o.big_endian = true;
+	o.folio_order = 1;
+	t = tb_new(&o);
+	c = tc_run(t);
+	tc_assert_clean(c);
+	assert_true(c->nfolio > 0);
+	for (i = 0; i < c->nfolio && i < TC_MAXD; i++) {
+		assert_int_equal(c->folio[i].flags, t->p->memfd->folio_flags_known);
+		assert_int_equal(c->folio[i].bytes, 2 * t->ps);
+	}
+	tc_free(c);
+	tb_free(t);
+}
+
 const struct CMUnitTest tc_cover_tests[] = {
 	cmocka_unit_test(test_good_root_clean),
 	cmocka_unit_test(test_rsvmap_past_total),
@@ -872,5 +895,6 @@ const struct CMUnitTest tc_cover_tests[] = {
 	cmocka_unit_test(test_broken_chain_no_folios),
 	cmocka_unit_test(test_prop_name_unterminated),
 	cmocka_unit_test(test_unreadable_memfd_not_decoded),
+	cmocka_unit_test(test_be_large_folio_flags),
 };
 const size_t tc_cover_n = sizeof(tc_cover_tests) / sizeof(tc_cover_tests[0]);
