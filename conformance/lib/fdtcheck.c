@@ -34,8 +34,12 @@ static bool rsvmap_ok(const uint8_t *fdt, uint32_t off, uint32_t limit)
 	return false;
 }
 
-/* Header fields and blocks, before libfdt looks at anything else. */
-static bool header_ok(const void *fdt, uint64_t bufsize, char *why, size_t whylen)
+/*
+ * Header fields and blocks, before libfdt looks at anything else.  The
+ * caller has mapped totalsize bytes, so every block bound is checked
+ * against it.
+ */
+static bool header_ok(const void *fdt, char *why, size_t whylen)
 {
 	const uint8_t *b = fdt;
 	uint32_t total = fdt_totalsize(fdt);
@@ -45,11 +49,6 @@ static bool header_ok(const void *fdt, uint64_t bufsize, char *why, size_t whyle
 	uint32_t rsv_end;
 	int err;
 
-	if (total > bufsize) {
-		luoc_snprintf(why, whylen, "totalsize %u exceeds the %llu bytes available",
-			      total, (unsigned long long)bufsize);
-		return false;
-	}
 	err = fdt_check_header(fdt);
 	if (err) {
 		luoc_snprintf(why, whylen, "fdt_check_header: %s", fdt_strerror(err));
@@ -233,7 +232,7 @@ int luoc_fdt_open(struct luoc_ctx *c, const struct luoc_loc *loc, const char *re
 	fdt = aligned_copy(c, fdt, total);
 	if (!fdt)
 		return -LUOC_ENOSPC;
-	if (!header_ok(fdt, total, why, sizeof(why)) ||
+	if (!header_ok(fdt, why, sizeof(why)) ||
 	    luoc_fdt_struct_ok(fdt, why, sizeof(why))) {
 		luoc_report(c, loc, req, SEV_E, -LUOC_EFORMAT, phys, "malformed FDT: %s", why);
 		return -LUOC_EFORMAT;

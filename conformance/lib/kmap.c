@@ -149,8 +149,7 @@ void luoc_kmap_require(struct luoc_ctx *c, const struct luoc_loc *loc, uint64_t 
 	/* absent bytes were reported as such; one defect, one finding */
 	if (!c->km.usable || !len || c->quiet || !luoc_peek(c, phys, len))
 		return;
-	if (luoc_add_ovf(phys, len, &end))
-		end = UINT64_MAX;
+	end = phys + len;	/* luoc_peek() maps no range that wraps */
 	for (p = phys & ~(c->ps - 1); p < end;) {
 		if (!cover(c, p, &s, &o)) {
 			luoc_report(c, loc, R_KMAP_002, SEV_E, -LUOC_ENOTPRESERVED, p,

@@ -175,7 +175,7 @@ static bool zero_entry(const uint8_t *p)
 	return !v;
 }
 
-/* One table entry of the node on top of the stack. */
+/* One non-zero table entry of the node on top of the stack. */
 static void step(struct luoc_ctx *c, struct rwalk *w)
 {
 	const struct luoc_loc loc = { .kind = LK_KMAP };
@@ -185,9 +185,7 @@ static void step(struct luoc_ctx *c, struct rwalk *w)
 	uint64_t i = f->idx++, e, key;
 	const uint8_t *child;
 
-	e = luoc_ld(c, f->node + i * 8, 8);
-	if (!e)
-		return;
+	e = luoc_ld(c, f->node + i * 8, 8);	/* not 0: the caller passes over empty entries */
 	key = f->base | (i << level_shift(km, level));
 	if (key >> (km->order0_log2 + 1)) {
 		luoc_report(c, &loc, R_KMAP_001, SEV_E, -LUOC_ERANGE, f->phys,

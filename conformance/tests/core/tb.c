@@ -684,3 +684,13 @@ void tb_config(struct tb *t, struct luoc_config *cfg, struct luoc_mem *mem)
 	mem->map = tb_map;
 	mem->ctx = t;
 }
+
+/* Point folio entry k of (s, f) at phys: known flags, index unchanged. */
+void tb_set_folio(struct tb *t, unsigned int s, unsigned int f, unsigned int k, uint64_t phys)
+{
+	const struct luoc_memfd_desc *md = t->p->memfd;
+
+	tb_stf(t, tb_folio_ent(t, s, f, k), md->folio_desc,
+	       folio_desc(t, phys, md->folio_flags_known));
+	t->folio[s][f][k] = phys;
+}

@@ -109,6 +109,8 @@ uint64_t tb_file(struct tb *t, unsigned int s, unsigned int f);
 uint64_t tb_folio_ent(struct tb *t, unsigned int s, unsigned int f, unsigned int k);
 uint64_t tb_flb(struct tb *t, unsigned int i);
 uint64_t tb_memfd_vm(struct tb *t, unsigned int s, unsigned int f); /* kho_vmalloc */
+/* Point folio entry k at phys (the caller preserves phys; before tb_finish). */
+void tb_set_folio(struct tb *t, unsigned int s, unsigned int f, unsigned int k, uint64_t phys);
 
 /* FDT edits in place (libfdt read-write): open into the page, edit, pack. */
 void *tb_fdt_edit(struct tb *t, uint64_t phys);

@@ -124,6 +124,19 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
 	c->progress_total = total;
 }
 
+void tc_visitor(struct tc *c, struct luoc_visitor *vis)
+{
+	memset(vis, 0, sizeof(*vis));
+	vis->finding = on_finding;
+	vis->session = on_session;
+	vis->file = on_file;
+	vis->memfd = on_memfd;
+	vis->folio = on_folio;
+	vis->flb = on_flb;
+	vis->progress = on_progress;
+	vis->ctx = c;
+}
+
 struct tc *tc_run_cfg(struct tb *t, void (*hook)(struct luoc_config *cfg, void *arg), void *arg)
 {
 	struct tc *c = calloc(1, sizeof(*c));
@@ -187,6 +200,16 @@ bool tc_has_code(const struct tc *c, const char *req, int code)
 	return false;
 }
 
+bool tc_has_msg(const struct tc *c, const char *req, const char *text)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->f[i].req, req) && strstr(c->f[i].msg, text))
+			return true;
+	return false;
+}
+
 void tc_dump(const struct tc *c)
 {
 	static const char *const sev[] = { "error", "warning", "note" };
@@ -242,6 +265,12 @@ int main(void)
 	fails += _cmocka_run_group_tests("core_requirements", tc_req_tests, tc_req_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_hostile", tc_hostile_tests, tc_hostile_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_cover", tc_cover_tests, tc_cover_n, NULL, NULL);
+	fails += _cmocka_run_group_tests("core_cover_folio", tc_cover_folio_tests, tc_cover_folio_n,
+					 NULL, NULL);
+	fails += _cmocka_run_group_tests("core_cover_kmap", tc_cover_kmap_tests, tc_cover_kmap_n,
+					 NULL, NULL);
+	fails += _cmocka_run_group_tests("core_cover_misc", tc_cover_misc_tests, tc_cover_misc_n,
+					 NULL, NULL);
 	fails += _cmocka_run_group_tests("core_v7.2", tc_v72_tests, tc_v72_n, NULL, NULL);
 	return fails ? 1 : 0;
 }

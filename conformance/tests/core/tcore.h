@@ -56,9 +56,13 @@ struct tb *tc_state(const char *profile);
 struct tc *tc_run(struct tb *t);
 struct tc *tc_run_cfg(struct tb *t, void (*hook)(struct luoc_config *cfg, void *arg), void *arg);
 void tc_free(struct tc *c);
+/* The recording visitor of tc_run(), writing into c (for tests that call the core directly). */
+void tc_visitor(struct tc *c, struct luoc_visitor *vis);
 
 unsigned int tc_count(const struct tc *c, const char *req, int sev);	/* sev -1: any */
 bool tc_has_code(const struct tc *c, const char *req, int code);
+/* A finding of req (any severity) whose message contains text. */
+bool tc_has_msg(const struct tc *c, const char *req, const char *text);
 void tc_dump(const struct tc *c);
 
 /* No error or warning. */
@@ -79,6 +83,12 @@ extern const struct CMUnitTest tc_unit_tests[];
 extern const size_t tc_unit_n;
 extern const struct CMUnitTest tc_cover_tests[];	/* test_cover.c (hardening) */
 extern const size_t tc_cover_n;
+extern const struct CMUnitTest tc_cover_folio_tests[];	/* test_cover_folio.c */
+extern const size_t tc_cover_folio_n;
+extern const struct CMUnitTest tc_cover_kmap_tests[];	/* test_cover_kmap.c */
+extern const size_t tc_cover_kmap_n;
+extern const struct CMUnitTest tc_cover_misc_tests[];	/* test_cover_misc.c */
+extern const size_t tc_cover_misc_n;
 extern const struct CMUnitTest tc_v72_tests[];
 extern const size_t tc_v72_n;
 

@@ -46,9 +46,13 @@ CHECKS += check-static
 # --- coverage (not in CHECKS) --------------------------------------------------
 # The core, its unit tests and luo-conform built with gcc --coverage in
 # $(B)/coverage, run (check-core, then every vector), and measured with
-# gcovr over conformance/lib: figures printed, uncovered lines and branches
-# listed in $(B)/coverage/{lines,branches}.txt, HTML in $(B)/coverage/html/.
+# gcovr over conformance/lib: figures printed, then every line not run and
+# every line with a branch never taken, per file (covlist.py); the same in
+# $(B)/coverage/{lines,branches}.txt, HTML in $(B)/coverage/html/.
+# gcovr is told to search $(COV_B) only: by default it collects every
+# .gcda under the root, so another build's stale data would be merged in.
 COV_B := $(B)/coverage
+COV_GCOVR = gcovr -r . --filter 'conformance/lib/'
 coverage: $(DEPS)
 	@start=$$(date +%s); rm -rf $(COV_B) && mkdir -p $(COV_B)/html; \
 	$(MAKE) --no-print-directory -s B=$(COV_B) CFLAGS="-O0 -g --coverage" \
@@ -57,10 +61,11 @@ coverage: $(DEPS)
 	$(PYTHON) conformance/tools/veccheck.py --conform $(COV_B)/luo-conform vectors/manifest.yaml \
 		> $(COV_B)/vectors.tap 2>&1; \
 	echo "coverage: core tests $$(grep -c '^ok' $(COV_B)/core.tap) ok / $$(grep -c '^not ok' $(COV_B)/core.tap) failed, vectors $$(grep -c '^ok' $(COV_B)/vectors.tap) ok / $$(grep -c '^not ok' $(COV_B)/vectors.tap) failed"; \
-	gcovr -r . --object-directory $(COV_B) --filter 'conformance/lib/' --exclude-unreachable-branches \
-		--txt $(COV_B)/lines.txt --html-details $(COV_B)/html/index.html -s | grep -E '^(lines|branches)'; \
-	gcovr -r . --object-directory $(COV_B) --filter 'conformance/lib/' --exclude-unreachable-branches \
-		--branches --txt $(COV_B)/branches.txt >/dev/null; \
+	$(COV_GCOVR) --exclude-unreachable-branches --json $(COV_B)/cov.json $(COV_B) && \
+	$(COV_GCOVR) -a $(COV_B)/cov.json --txt $(COV_B)/lines.txt \
+		--html-details $(COV_B)/html/index.html -s | grep -E '^(lines|branches)' && \
+	$(COV_GCOVR) -a $(COV_B)/cov.json --branches --txt $(COV_B)/branches.txt >/dev/null && \
+	$(PYTHON) conformance/tests/hardening/covlist.py $(COV_B)/cov.json; \
 	echo "coverage: per file in $(COV_B)/lines.txt and $(COV_B)/branches.txt (html: $(COV_B)/html/index.html), $$(( $$(date +%s) - start )) s"
 
 .PHONY: coverage
