@@ -5,7 +5,8 @@
  *
  * A target turns its bytes into a physical memory (a set of runs, each
  * its own heap allocation of exactly its size, so ASan sees any read past
- * a run) and a luoc_config, and hands both to fz_check(), which runs the
+ * a run; a run of zeros is a read-only view that ends at a guard page,
+ * so it costs no allocation and a read past it faults) and a luoc_config, and hands both to fz_check(), which runs the
  * core with a visitor that asserts what luoc.h promises and then checks
  * that not one byte of the memory changed.  A broken promise aborts: the
  * fuzzer keeps the input as a crasher.
@@ -13,6 +14,7 @@
 #ifndef FZ_H
 #define FZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +26,7 @@
 struct fz_run {
 	uint64_t phys, len;
 	uint8_t *buf;
+	bool zero;		/* buf is the shared read-only zero view */
 };
 
 struct fz_mem {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
+#include <sys/mman.h>
 
 #include "fz.h"
 
@@ -26,6 +27,29 @@ void fz_fail(const char *fmt, ...)
 
 /* ---- memory ---------------------------------------------------------------- */
 
+/*
+ * FZ_MAX_BYTES of zeros, read-only, followed by an inaccessible guard
+ * page, mapped once.  A zero run is the tail of it: a mutated record may
+ * ask for megabytes of zeros, and a fresh calloc, its page faults and
+ * hashing it after the check cost more than the check itself.  Writes
+ * fault (read-only) and so do reads past the run's end (the guard).
+ */
+static const uint8_t *zero_view(uint64_t len)
+{
+	static uint8_t *base;
+	const size_t guard = 65536;	/* at least a page of any host */
+
+	if (!base) {
+		void *p = mmap(NULL, FZ_MAX_BYTES + guard, PROT_READ,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+		if (p == MAP_FAILED || mprotect((uint8_t *)p + FZ_MAX_BYTES, guard, PROT_NONE))
+			fz_fail("cannot map the zero view");
+		base = p;
+	}
+	return base + FZ_MAX_BYTES - len;
+}
+
 int fz_mem_add(struct fz_mem *m, uint64_t phys, const void *data, uint64_t len)
 {
 	struct fz_run *r;
@@ -35,7 +59,8 @@ int fz_mem_add(struct fz_mem *m, uint64_t phys, const void *data, uint64_t len)
 	    len > FZ_MAX_BYTES - m->bytes)
 		return -1;
 	r = &m->run[m->n];
-	r->buf = data ? malloc(len) : calloc(1, len);
+	r->zero = !data;
+	r->buf = data ? malloc(len) : (uint8_t *)zero_view(len);
 	if (!r->buf)
 		return -1;
 	if (data)
@@ -72,12 +97,21 @@ int fz_mem_seal(struct fz_mem *m)
 		}
 		merged.phys = start;
 		merged.len = end - start;
+		merged.zero = true;
+		for (unsigned int k = i; k < j; k++)
+			merged.zero &= m->run[k].zero;
+		if (merged.zero) {
+			merged.buf = (uint8_t *)zero_view(merged.len);
+			m->run[out++] = merged;
+			continue;
+		}
 		merged.buf = calloc(1, merged.len);
 		if (!merged.buf)
 			return -1;
 		for (unsigned int k = i; k < j; k++) {
 			memcpy(merged.buf + (m->run[k].phys - start), m->run[k].buf, m->run[k].len);
-			free(m->run[k].buf);
+			if (!m->run[k].zero)
+				free(m->run[k].buf);
 		}
 		m->run[out++] = merged;
 	}
@@ -90,7 +124,8 @@ void fz_mem_free(struct fz_mem *m)
 	unsigned int i;
 
 	for (i = 0; i < m->n; i++)
-		free(m->run[i].buf);
+		if (!m->run[i].zero)
+			free(m->run[i].buf);
 	m->n = 0;
 	m->bytes = 0;
 }
@@ -118,7 +153,10 @@ const void *fz_mem_map(void *ctx, uint64_t phys, uint64_t len)
 	return m->run[lo].buf + (phys - m->run[lo].phys);
 }
 
-/* Not instrumented: coverage callbacks on every word would cost more than the check. */
+/*
+ * Not instrumented: coverage callbacks on every word would cost more than
+ * the check.  Zero runs are left out: they are read-only, a write faults.
+ */
 __attribute__((no_sanitize("coverage")))
 static uint64_t mem_hash(const struct fz_mem *m)
 {
@@ -128,6 +166,9 @@ static uint64_t mem_hash(const struct fz_mem *m)
 	for (i = 0; i < m->n; i++) {
 		const uint8_t *b = m->run[i].buf;
 		uint64_t k, w;
+
+		if (m->run[i].zero)
+			continue;
 
 		for (k = 0; k + 8 <= m->run[i].len; k += 8) {
 			memcpy(&w, b + k, 8);

@@ -258,6 +258,12 @@ struct luoc_ctx {
 	enum luoc_stage stage;			/* of the findings being reported */
 	enum luoc_outcome stage_out[ST_COUNT];	/* worst outcome per stage */
 	int outcome_override;			/* >= 0: use for the next finding */
+	struct {				/* the last outcome row looked up */
+		const struct luoc_profile *p;
+		const char *req;
+		bool found;
+		enum luoc_outcome o;
+	} row_memo;
 
 	struct luoc_ws ws;
 	struct luoc_kmap km;

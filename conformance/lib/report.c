@@ -85,6 +85,23 @@ enum luoc_stage luoc_stage_enter(struct luoc_ctx *c, enum luoc_stage s)
 }
 
 /*
+ * The profile's outcome row for req.  Findings come in runs of one
+ * requirement (a hostile array repeats one defect thousands of times), so
+ * the last lookup is kept, keyed by the ID's address: every call site
+ * passes a string literal.
+ */
+static bool row_of(struct luoc_ctx *c, const char *req, enum luoc_outcome *o)
+{
+	if (c->row_memo.p != c->p || c->row_memo.req != req || !req) {
+		c->row_memo.p = c->p;
+		c->row_memo.req = req;
+		c->row_memo.found = luoc_outcome_row(c->p, req, &c->row_memo.o);
+	}
+	*o = c->row_memo.o;
+	return c->row_memo.found;
+}
+
+/*
  * The incoming kernel's reaction to this finding, folded into its stage:
  * an error counts with its row (or the profile default), a warning only
  * through a row of its own (an unknown handler fails the open, an extra
@@ -97,8 +114,8 @@ static void fold(struct luoc_ctx *c, const char *req, enum luoc_severity sev)
 	if (c->outcome_override >= 0)
 		o = (enum luoc_outcome)c->outcome_override;
 	else if (sev == LUOC_SEV_ERROR)
-		o = luoc_outcome_for(c->p, req);
-	else if (sev != LUOC_SEV_WARNING || !luoc_outcome_row(c->p, req, &o))
+		o = row_of(c, req, &o) ? o : c->p ? c->p->out_default : LUOC_OUT_UNDEFINED;
+	else if (sev != LUOC_SEV_WARNING || !row_of(c, req, &o))
 		return;
 	if (sev == LUOC_SEV_NOTE)
 		return;
