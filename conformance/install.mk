@@ -2,7 +2,9 @@
 #
 # Installs the checker core and the image library (static), their headers
 # (with the generated ABI header; the libraries are static, so their own
-# dependencies -lfdt -lelf are in Libs), the adapter interface, luo-conform, the
+# dependencies -lfdt -lelf are in Libs), the adapter interface, luo-conform
+# and the program behind its run and matrix commands (luo-conform-runner, in
+# $(LUOC_LIBEXECDIR), where luo-conform looks for it), the
 # reference adapter (libluocref.so, luo-ref), the test vectors when present,
 # and a pkg-config file, so that an out-of-tree adapter builds with
 #     cc -shared -fPIC -o my-adapter.so my-adapter.c $(pkg-config --cflags --libs luoconform)
@@ -67,10 +69,11 @@ $(LUOC_PC): FORCE | $(B)
 
 FORCE:
 
-install: $(INSTALL_CORE_LIB) $(INSTALL_IMAGE_LIB) $(B)/luo-conform $(LUOC_REF_SO) $(LUO_REF) $(GEN_H) $(LUOC_PC)
+install: $(INSTALL_CORE_LIB) $(INSTALL_IMAGE_LIB) $(B)/luo-conform $(LUO_CONFORM_RUNNER) $(LUOC_REF_SO) $(LUO_REF) $(GEN_H) $(LUOC_PC)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/luoc \
-		$(DESTDIR)$(PKGCONFIGDIR)
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(LUOC_LIBEXECDIR)
 	$(INSTALL) -m 0755 $(B)/luo-conform $(LUO_REF) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 0755 $(LUO_CONFORM_RUNNER) $(DESTDIR)$(LUOC_LIBEXECDIR)/
 	$(INSTALL) -m 0644 $(INSTALL_CORE_LIB) $(INSTALL_IMAGE_LIB) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0755 $(LUOC_REF_SO) $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 0644 $(LUOC_INSTALL_HDRS) $(GEN_H) $(DESTDIR)$(INCLUDEDIR)/luoc/
@@ -84,7 +87,9 @@ install: $(INSTALL_CORE_LIB) $(INSTALL_IMAGE_LIB) $(B)/luo-conform $(LUOC_REF_SO
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/luo-conform $(DESTDIR)$(BINDIR)/luo-ref \
 		$(DESTDIR)$(LIBDIR)/libluoconform.a $(DESTDIR)$(LIBDIR)/libluocimage.a \
-		$(DESTDIR)$(LIBDIR)/libluocref.so $(DESTDIR)$(PKGCONFIGDIR)/luoconform.pc
+		$(DESTDIR)$(LIBDIR)/libluocref.so $(DESTDIR)$(PKGCONFIGDIR)/luoconform.pc \
+		$(DESTDIR)$(LUOC_LIBEXECDIR)/luo-conform-runner
+	-rmdir $(DESTDIR)$(LUOC_LIBEXECDIR)
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/luoc $(DESTDIR)$(DATADIR)
 
 .PHONY: install uninstall FORCE

@@ -166,6 +166,7 @@ static int exit_status(const struct cf_report *reps, size_t n)
 int cf_cmd_check(int argc, char **argv)
 {
 	struct cf_opts o = { .format = CF_TEXT };
+	struct cf_ws ws = { NULL, 0 };
 	struct cf_report *reps;
 	size_t n, i;
 	int ret = parse(argc, argv, &o);
@@ -179,7 +180,8 @@ int cf_cmd_check(int argc, char **argv)
 		return LUOC_EXIT_USAGE;
 	}
 	for (i = 0; i < n; i++)
-		cf_check_image(&o, argv[optind + (int)i], &reps[i]);
+		cf_check_image(&o, argv[optind + (int)i], &reps[i], &ws);
+	cf_ws_free(&ws);
 	outputs[o.format](stdout, &o, reps, n);
 	fflush(stdout);
 	ret = exit_status(reps, n);

@@ -14,11 +14,34 @@
 struct cf_run {
 	const struct cf_opts *o;
 	struct cf_report *r;
+	struct cf_ws *ws;
 	struct luoc_image *img;
 	const struct luoc_image_info *info;
 	struct luoc_config cfg;
 	struct luoc_mem mem;
 };
+
+/*
+ * The workspace, kept from one image to the next: a fresh buffer per
+ * image cost a heap grow and trim and new zero pages each time, more than
+ * checking a small image.  The core needs no zeroed memory.
+ */
+static bool ws_get(struct cf_ws *ws, size_t size)
+{
+	if (size <= ws->size)
+		return true;
+	free(ws->buf);
+	ws->buf = malloc(size);
+	ws->size = ws->buf ? size : 0;
+	return ws->buf != NULL;
+}
+
+void cf_ws_free(struct cf_ws *ws)
+{
+	free(ws->buf);
+	ws->buf = NULL;
+	ws->size = 0;
+}
 
 /* The image cannot be checked: exit status 2, one line on stderr. */
 static void fail(struct cf_report *r, const char *fmt, ...)
@@ -114,23 +137,46 @@ static void finding_cb(void *ctx, const struct luoc_finding *f)
 	cf_report_add(ctx, f);
 }
 
-static void run_core(struct cf_run *c)
+/* The state visitor collects into r->state, fresh for each pass. */
+static void state_reset(struct cf_run *c, struct luoc_visitor *v)
+{
+	if (c->r->state) {
+		cf_state_free(c->r->state);
+		free(c->r->state);
+	}
+	c->r->state = calloc(1, sizeof(*c->r->state));
+	if (c->r->state)
+		cf_state_visitor(v);
+}
+
+static int check_pass(struct cf_run *c, size_t ws)
 {
 	struct luoc_visitor v = { .finding = finding_cb, .ctx = c->r };
-	size_t ws = luoc_workspace_hint(c->info->mem_bytes);
-	int ret;
 
-	if (c->o->state) {
-		c->r->state = calloc(1, sizeof(*c->r->state));
-		if (c->r->state)
-			cf_state_visitor(&v);
-	}
+	cf_report_clear(c->r);
+	if (c->o->state)
+		state_reset(c, &v);
 	if (c->o->progress)
 		v.progress = cf_progress;
-	c->cfg.workspace = ws ? malloc(ws) : NULL;
+	c->cfg.workspace = ws && ws_get(c->ws, ws) ? c->ws->buf : NULL;
 	c->cfg.workspace_size = c->cfg.workspace ? ws : 0;
-	ret = luoc_check(&c->cfg, &c->mem, &v, &c->r->res);
-	free(c->cfg.workspace);
+	return luoc_check(&c->cfg, &c->mem, &v, &c->r->res);
+}
+
+/*
+ * Workspace sized from the metadata (the bytes the image stores); only a
+ * state that needs more, to locate overlapping folios, is checked again
+ * with the room any state in the image's memory can need.
+ */
+static void run_core(struct cf_run *c)
+{
+	size_t full = luoc_workspace_hint(c->info->mem_bytes);
+	size_t ws = luoc_workspace_hint_meta(c->info->file_bytes, c->info->mem_bytes);
+	int ret = check_pass(c, ws);
+
+	/* no room for the second pass: the first one's findings stand */
+	if (!ret && c->r->ws_short && ws < full && ws_get(c->ws, full))
+		ret = check_pass(c, full);
 	if (c->o->progress)
 		cf_progress_done(c->r->path);
 	if (ret) {
@@ -150,9 +196,10 @@ static void verdict(struct cf_run *c)
 	c->r->conformant = !res->errors && !(c->o->werror && res->warnings);
 }
 
-void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report *r)
+void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report *r,
+		    struct cf_ws *ws)
 {
-	struct cf_run c = { .o = o, .r = r };
+	struct cf_run c = { .o = o, .r = r, .ws = ws };
 	char err[256] = "";
 	int ret;
 

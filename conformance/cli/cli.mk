@@ -1,11 +1,19 @@
 # Command-line tools: luo-conform (the checker) and luo-mkimage (image builder).
-DEB_PKGS += libssl-dev
+# luo-conform links only what check and capture need (the core, the image
+# library, libelf, libfdt, and nettle for the SHA-256 of --state); run and
+# matrix are luo-conform-runner (conformance/runner/runner.mk), which it execs.
+DEB_PKGS += nettle-dev
 
 # This fragment is read before conformance/image/image.mk and
 # conformance/lib/lib.mk, so prerequisites name the libraries by path.
 CLI_IMAGE_LIB := $(B)/libluocimage.a
 CLI_CORE_LIB := $(B)/libluoconform.a
-LUOC_CLI_CPPFLAGS := -Iconformance/cli -Iconformance/image -Iconformance/runner -DLUOC_VERSION='"$(VERSION)"'
+# where make install puts luo-conform-runner (conformance/install.mk)
+PREFIX ?= /usr/local
+LIBEXECDIR ?= $(PREFIX)/libexec
+LUOC_LIBEXECDIR ?= $(LIBEXECDIR)/luo-conformance
+LUOC_CLI_CPPFLAGS := -Iconformance/cli -Iconformance/image -DLUOC_VERSION='"$(VERSION)"' \
+	-DLUOC_LIBEXECDIR='"$(LUOC_LIBEXECDIR)"'
 LUO_MKIMAGE := $(B)/luo-mkimage
 LUO_CONFORM := $(B)/luo-conform
 
@@ -21,8 +29,7 @@ $(LUO_MKIMAGE): $(MKIMAGE_OBJ) $(CLI_IMAGE_LIB)
 	$(CC) $(CFLAGS) -o $@ $(MKIMAGE_OBJ) $(CLI_IMAGE_LIB) -lelf
 
 $(LUO_CONFORM): $(CONFORM_OBJ) $(CLI_IMAGE_LIB) $(CLI_CORE_LIB)
-	$(CC) $(CFLAGS) -o $@ $(CONFORM_OBJ) $(LUOC_RUNNER_LIBS) $(CLI_CORE_LIB) $(CLI_IMAGE_LIB) \
-		$(LUOC_RUNNER_LDLIBS) -lelf -lfdt -lcrypto
+	$(CC) $(CFLAGS) -o $@ $(CONFORM_OBJ) $(CLI_CORE_LIB) $(CLI_IMAGE_LIB) -lelf -lfdt -lnettle
 
 -include $(MKIMAGE_OBJ:.o=.d) $(CONFORM_OBJ:.o=.d)
 

@@ -96,15 +96,26 @@ struct cf_report {
 	struct cf_finding *findings;
 	size_t n_findings, cap_findings;
 	size_t dropped;			/* findings over CF_MAX_FINDINGS */
+	bool ws_short;			/* the core reported LUOC_ENOSPC */
 	struct cf_state *state;		/* --state only */
 };
 
+/* The checker's workspace, reused from one image to the next. */
+struct cf_ws {
+	void *buf;
+	size_t size;
+};
+
 /* check_image.c */
-void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report *r);
+void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report *r,
+		    struct cf_ws *ws);
+void cf_ws_free(struct cf_ws *ws);
 
 /* report.c */
 void cf_report_add(struct cf_report *r, const struct luoc_finding *f);
 void cf_report_free(struct cf_report *r);
+/* Drop the findings (not the state) before the core runs again. */
+void cf_report_clear(struct cf_report *r);
 const char *cf_severity_name(enum luoc_severity s);
 unsigned int cf_count(const struct cf_report *r, enum luoc_severity s);
 
@@ -140,5 +151,8 @@ int cf_cmd_check(int argc, char **argv);
 
 /* capture_cmd.c */
 int cf_cmd_capture(int argc, char **argv);
+
+/* runner_exec.c: run and matrix, by exec of luo-conform-runner (argv[0] names which) */
+int cf_cmd_runner(int argc, char **argv);
 
 #endif /* LUOC_CONFORM_H */

@@ -4,9 +4,11 @@
  * compared with what was preserved without shipping the bytes: 'size'
  * bytes in which each folio's bytes sit at index * PAGE_SIZE and holes
  * read as zero.  Where folios overlap (a non-conformant state) the one
- * with the lower index wins.  Hashing uses OpenSSL's EVP interface.
+ * with the lower index wins.  Hashing uses nettle's sha256 (a small
+ * library: loading OpenSSL cost luo-conform check more than checking a
+ * small image).
  */
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,27 +25,26 @@ static int folio_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static bool hash_zeros(EVP_MD_CTX *md, uint64_t n)
+static void hash_zeros(struct sha256_ctx *md, uint64_t n)
 {
 	while (n) {
 		size_t k = n < CHUNK ? (size_t)n : CHUNK;
 
-		if (!EVP_DigestUpdate(md, zeros, k))
-			return false;
+		sha256_update(md, k, zeros);
 		n -= k;
 	}
-	return true;
 }
 
 /* Hash n bytes of memory at phys, a chunk at a time (any run boundary is fine). */
-static bool hash_mem(EVP_MD_CTX *md, void *img, uint64_t phys, uint64_t n)
+static bool hash_mem(struct sha256_ctx *md, void *img, uint64_t phys, uint64_t n)
 {
 	while (n) {
 		size_t k = n < CHUNK ? (size_t)n : CHUNK;
 		const void *p = luoc_image_map(img, phys, k);
 
-		if (!p || !EVP_DigestUpdate(md, p, k))
+		if (!p)
 			return false;
+		sha256_update(md, k, p);
 		phys += k;
 		n -= k;
 	}
@@ -51,14 +52,13 @@ static bool hash_mem(EVP_MD_CTX *md, void *img, uint64_t phys, uint64_t n)
 }
 
 /* Feed one folio at *pos (the next content byte not yet hashed). */
-static bool feed_folio(EVP_MD_CTX *md, void *img, const struct cf_folio *fo,
+static bool feed_folio(struct sha256_ctx *md, void *img, const struct cf_folio *fo,
 		       uint64_t start, uint64_t size, uint64_t *pos)
 {
 	uint64_t skip, n;
 
 	if (start > *pos) {
-		if (!hash_zeros(md, start - *pos))
-			return false;
+		hash_zeros(md, start - *pos);
 		*pos = start;
 	}
 	skip = *pos - start;
@@ -73,7 +73,7 @@ static bool feed_folio(EVP_MD_CTX *md, void *img, const struct cf_folio *fo,
 	return true;
 }
 
-static const char *hash_file(EVP_MD_CTX *md, struct cf_file *f, void *img, uint64_t ps)
+static const char *hash_file(struct sha256_ctx *md, struct cf_file *f, void *img, uint64_t ps)
 {
 	uint64_t size = f->memfd.size, pos = 0;
 	size_t i;
@@ -88,8 +88,7 @@ static const char *hash_file(EVP_MD_CTX *md, struct cf_file *f, void *img, uint6
 		if (!feed_folio(md, img, fo, fo->index * ps, size, &pos))
 			return "folio bytes are not in the image";
 	}
-	if (!hash_zeros(md, size - pos))
-		return "hash failure";
+	hash_zeros(md, size - pos);
 	return NULL;
 }
 
@@ -107,25 +106,19 @@ static void hex(const unsigned char *d, unsigned int n, char *out)
 
 static void digest_file(struct cf_file *f, void *img, uint32_t page_size)
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-	EVP_MD_CTX *md;
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct sha256_ctx md;
 
 	if (f->memfd.size > CF_DIGEST_MAX_BYTES) {
 		f->no_digest = "memfd larger than 1 GiB: not hashed";
 		return;
 	}
-	md = EVP_MD_CTX_new();
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		f->no_digest = "hash failure";
-	} else {
-		f->no_digest = hash_file(md, f, img, page_size);
-		if (!f->no_digest && (!EVP_DigestFinal_ex(md, d, &n) || n != 32))
-			f->no_digest = "hash failure";
-		if (!f->no_digest)
-			hex(d, n, f->sha256);
-	}
-	EVP_MD_CTX_free(md);
+	sha256_init(&md);
+	f->no_digest = hash_file(&md, f, img, page_size);
+	if (f->no_digest)
+		return;
+	sha256_digest(&md, sizeof(d), d);
+	hex(d, sizeof(d), f->sha256);
 }
 
 void cf_digest_memfds(struct cf_state *s, void *img, uint32_t page_size)

@@ -3,14 +3,15 @@
  * luo-conform - check LUO handover states against the luo-v1 spec.
  *
  * main() only dispatches to a subcommand; each lives in its own file
- * (check and capture here in conformance/cli, run and matrix in
- * conformance/runner).
+ * (check and capture here in conformance/cli).  run and matrix are a
+ * separate program, luo-conform-runner (conformance/runner), which this
+ * one execs (runner_exec.c), so that check does not load the runner's
+ * libraries.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "conform.h"
-#include "runner.h"
 
 struct cf_command {
 	const char *name;
@@ -21,8 +22,8 @@ struct cf_command {
 static const struct cf_command commands[] = {
 	{ "check", cf_cmd_check, "check state images (ELF cores) for conformance" },
 	{ "capture", cf_cmd_capture, "make a state image from a memory dump (QEMU dump-guest-memory)" },
-	{ "run", luoc_cmd_run, "run the suite against an implementation" },
-	{ "matrix", luoc_cmd_matrix, "writer x reader compatibility of implementations and profiles" },
+	{ "run", cf_cmd_runner, "run the suite against an implementation" },
+	{ "matrix", cf_cmd_runner, "writer x reader compatibility of implementations and profiles" },
 };
 
 #define N_COMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -43,6 +43,8 @@ void cf_report_add(struct cf_report *r, const struct luoc_finding *in)
 {
 	struct cf_finding *f;
 
+	if (in->code == -LUOC_ENOSPC)
+		r->ws_short = true;
 	if (r->n_findings >= CF_MAX_FINDINGS || !grow(r)) {
 		r->dropped++;
 		return;
@@ -74,7 +76,7 @@ unsigned int cf_count(const struct cf_report *r, enum luoc_severity s)
 	return n;
 }
 
-void cf_report_free(struct cf_report *r)
+void cf_report_clear(struct cf_report *r)
 {
 	size_t i;
 
@@ -83,6 +85,14 @@ void cf_report_free(struct cf_report *r)
 		free(r->findings[i].where);
 		free(r->findings[i].msg);
 	}
+	r->n_findings = 0;
+	r->dropped = 0;
+	r->ws_short = false;
+}
+
+void cf_report_free(struct cf_report *r)
+{
+	cf_report_clear(r);
 	free(r->findings);
 	if (r->state)
 		cf_state_free(r->state);

@@ -69,6 +69,8 @@ void luoc_ws_enospc(struct luoc_ctx *c, const char *what)
  * Enough for every index and range a state in image_bytes can need: at
  * most one range or index entry (32 bytes) and one job share (40 bytes per
  * file, far fewer than pages) per 4 KiB page, plus slack for small states.
+ * This covers the per-folio range set that locates overlapping folios (32
+ * bytes a folio) as long as the folios do not pile up on the same pages.
  */
 size_t luoc_workspace_hint(uint64_t image_bytes)
 {
@@ -78,4 +80,36 @@ size_t luoc_workspace_hint(uint64_t image_bytes)
 	if (pages > ((uint64_t)SIZE_MAX - want) / 48)
 		return SIZE_MAX;
 	return (size_t)(want + pages * 48);
+}
+
+/*
+ * The folio claims (folio_claim.c): one 512-byte bitmap block, its key and
+ * two table slots per 16 MiB of 4 KiB pages the folios touch, at most
+ * 32 MiB of blocks.  Folio data lies in the memory the image carries.
+ */
+#define WS_CLAIM_SPAN_LOG2	24
+#define WS_CLAIM_PER_SPAN	(520 + 2 * 4)
+#define WS_CLAIM_MAX		(((uint64_t)32 << 20) + ((uint64_t)32 << 20) / 520 * 2 * 4)
+
+/*
+ * The structures take at most one range, index entry or job share per page
+ * of metadata (48 bytes, as above), the radix walk's visited set two slots
+ * per node page, the claims their share per 16 MiB of memory; 1 MiB of
+ * slack covers the uniqueness keys and the small tables.  What this leaves
+ * out is the per-folio range set, which only a state with overlapping
+ * folios (or with folios spread over more than 65536 16-MiB blocks) fills:
+ * such a check reports LUOC_ENOSPC, and luoc_workspace_hint(mem_bytes)
+ * gives the room for the complete one.
+ */
+size_t luoc_workspace_hint_meta(uint64_t meta_bytes, uint64_t mem_bytes)
+{
+	uint64_t full = luoc_workspace_hint(mem_bytes);
+	uint64_t claims = ((mem_bytes >> WS_CLAIM_SPAN_LOG2) + 1) * WS_CLAIM_PER_SPAN;
+	uint64_t want = luoc_workspace_hint(meta_bytes);
+
+	if (claims > WS_CLAIM_MAX)
+		claims = WS_CLAIM_MAX;
+	if (want >= full || claims >= full - want)
+		return (size_t)full;
+	return (size_t)(want + claims);
 }

@@ -1,13 +1,15 @@
 # luo-conform run / matrix (conformance/runner): luoc_cmd_run() and
-# luoc_cmd_matrix() in $(LUOC_RUNNER_LIB).  luo-conform links
-#     $(LUOC_RUNNER_LIBS) ... $(LUOC_RUNNER_LDLIBS)
-# besides the checker core and the image library.
+# luoc_cmd_matrix() in $(LUOC_RUNNER_LIB), linked into their own program,
+# $(LUO_CONFORM_RUNNER) (rn_main.c), which luo-conform execs
+# (conformance/cli/runner_exec.c): "luo-conform check" then loads only
+# libfdt and libelf, not the runner's libraries below.
 DEB_PKGS += libyaml-dev libarchive-dev libjson-c-dev libssl-dev jq
 
 PREFIX ?= /usr/local
 LUOC_DATADIR ?= $(PREFIX)/share/luo-conformance
-LUOC_RUNNER_SRC := $(sort $(wildcard conformance/runner/*.c))
+LUOC_RUNNER_SRC := $(filter-out conformance/runner/rn_main.c,$(sort $(wildcard conformance/runner/*.c)))
 LUOC_RUNNER_OBJ := $(patsubst conformance/runner/%.c,$(B)/runner/%.o,$(LUOC_RUNNER_SRC))
+LUO_CONFORM_RUNNER := $(B)/luo-conform-runner
 LUOC_RUNNER_LIB := $(B)/libluocrunner.a
 LUOC_RUNNER_LIBS := $(LUOC_RUNNER_LIB) $(B)/libluocref.a $(B)/libluocadapter.a
 LUOC_RUNNER_LDLIBS := -lyaml -larchive -ljson-c -lcrypto -ldl -lfdt -lelf
@@ -23,13 +25,17 @@ $(LUOC_RUNNER_LIB): $(LUOC_RUNNER_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
--include $(LUOC_RUNNER_OBJ:.o=.d)
+$(LUO_CONFORM_RUNNER): $(B)/runner/rn_main.o $(LUOC_RUNNER_LIBS) $(B)/libluoconform.a $(B)/libluocimage.a
+	$(CC) $(CFLAGS) -o $@ $(B)/runner/rn_main.o $(LUOC_RUNNER_LIBS) $(B)/libluoconform.a \
+		$(B)/libluocimage.a $(LUOC_RUNNER_LDLIBS)
 
-ALL += $(LUOC_RUNNER_LIB)
+-include $(LUOC_RUNNER_OBJ:.o=.d) $(B)/runner/rn_main.d
 
-# luo-conform links the runner (its link line is in conformance/cli/cli.mk;
-# the prerequisite is here because cli.mk is read before this file).
-$(LUO_CONFORM): $(LUOC_RUNNER_LIBS)
+ALL += $(LUOC_RUNNER_LIB) $(LUO_CONFORM_RUNNER)
+
+# luo-conform finds the runner next to itself in $(B): whoever needs
+# luo-conform needs it up to date (order-only: luo-conform does not link it).
+$(LUO_CONFORM): | $(LUO_CONFORM_RUNNER)
 
 # The runner's tests drive it through luo-conform itself.
 RUNNER_DRIVER := $(LUO_CONFORM)

@@ -173,7 +173,25 @@ enum luoc_outcome luoc_outcome_for(const struct luoc_profile *p, const char *req
 const char *luoc_outcome_name(enum luoc_outcome o);
 const char *luoc_strerror(int code);
 
-/* A workspace size that avoids LUOC_ENOSPC for a state mapped in 'image_bytes'. */
+/*
+ * A workspace size that avoids LUOC_ENOSPC for a state mapped in
+ * 'image_bytes' (48 bytes a page: 806 MB for an image that carries
+ * 64 GiB), unless its folios pile up on the same pages by the thousand.
+ */
 size_t luoc_workspace_hint(uint64_t image_bytes);
+
+/*
+ * A workspace size from the state's metadata: 'meta_bytes' bounds the
+ * bytes of every structure the check reads (FDTs, session and file arrays,
+ * memfd states, folio arrays, the KHO map), e.g. the bytes a state image
+ * stores, which leave out folio data a sparse image does not hold;
+ * 'mem_bytes' is the memory the image carries.  Enough for a conformant
+ * state (a few MB for one 64 GiB memfd), never more than
+ * luoc_workspace_hint(mem_bytes).  A state with overlapping folios can
+ * need more to locate them: the check then reports LUOC_ENOSPC once
+ * (LUO-MEM-002, a warning), and a caller that wants the complete check
+ * runs it again with luoc_workspace_hint(mem_bytes).
+ */
+size_t luoc_workspace_hint_meta(uint64_t meta_bytes, uint64_t mem_bytes);
 
 #endif /* LUOC_H */
