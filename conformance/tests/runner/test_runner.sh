@@ -192,11 +192,12 @@ if [ -n "$INSTALL_ROOT" ]; then
 	[ "$(jq -r '.implementation.name' "$T/out.json")" = oot-adapter ] &&
 		jq -e '[.tests[]|select(.name=="consumer/v7.0/ref-state/empty" and .status=="pass")]|length == 1' "$T/out.json" >/dev/null
 	ok $? "luo-conform runs the out-of-tree adapter (its empty-state test passes)"
-	for f in bin/luo-conform lib/libluoconform.a lib/libluocimage.a include/luoc/adapter.h \
+	for f in bin/luo-conform libexec/luo-conformance/luo-conform-runner lib/libluoconform.a \
+		lib/libluocimage.a include/luoc/adapter.h \
 		include/luoc/luoc_abi_gen.h lib/pkgconfig/luoconform.pc lib/libluocref.so; do
 		[ -e "$INSTALL_ROOT$INSTALL_PREFIX/$f" ] || { echo "# missing $f"; false; }
 	done
-	ok $? "make install puts binaries, libraries, headers (with the generated one) and luoconform.pc in place"
+	ok $? "make install puts binaries (the runner in libexec), libraries, headers (with the generated one) and luoconform.pc in place"
 fi
 
 echo "1..$n"
