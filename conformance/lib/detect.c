@@ -35,6 +35,12 @@ struct tuple {
 	uint32_t memfd_known;	/* bit k: profile k has a handler at all */
 };
 
+/* The profiles a tuple's masks can name: all of them (the table holds fewer than 32). */
+static unsigned int n_masked(void)
+{
+	return luoc_n_profiles < 32 ? luoc_n_profiles : 32;
+}
+
 static void first_string(const void *fdt, int node, char *dst, size_t size)
 {
 	int len;
@@ -72,7 +78,7 @@ static void handler_seen(const uint8_t *compat, size_t size, struct tuple *t)
 	size_t cl = strnlen((const char *)compat, size);
 	unsigned int k;
 
-	for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+	for (k = 0; k < n_masked(); k++) {
 		const struct luoc_memfd_desc *md = luoc_profiles[k].memfd;
 
 		if (md && cl == strlen(md->compat) && !memcmp(compat, md->compat, cl))
@@ -107,7 +113,7 @@ static void read_raw(struct luoc_ctx *c, uint64_t phys, struct tuple *t)
 {
 	unsigned int k;
 
-	for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+	for (k = 0; k < n_masked(); k++) {
 		const struct luoc_profile *q = &luoc_profiles[k];
 		const uint8_t *ser;
 
@@ -128,12 +134,13 @@ static void read_raw(struct luoc_ctx *c, uint64_t phys, struct tuple *t)
 /* The session node name of the FDT profiles (the same in each). */
 static const char *sess_node_name(void)
 {
+	const char *name = NULL;
 	unsigned int i;
 
-	for (i = 0; i < luoc_n_profiles; i++)
-		if (luoc_profiles[i].sess_node)
-			return luoc_profiles[i].sess_node;
-	return NULL;
+	for (i = 0; i < luoc_n_profiles; i++)	/* the first profile's that has one */
+		if (!name)
+			name = luoc_profiles[i].sess_node;
+	return name;
 }
 
 /* Handler strings of every file, read with the layout of profile q. */
@@ -228,7 +235,7 @@ static void reason(char *buf, size_t len, const struct tuple *t, const struct lu
 	const char *hn = "";
 	unsigned int k;
 
-	for (k = 0; k < luoc_n_profiles && k < 32; k++)
+	for (k = 0; k < n_masked(); k++)
 		if ((t->memfd_seen & (1u << k)) && luoc_profiles[k].memfd)
 			hn = luoc_profiles[k].memfd->compat;
 	if (!t->have_luo)
@@ -293,7 +300,7 @@ const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 			      (unsigned long long)luo);
 		return NULL;
 	}
-	for (k = 0; k < luoc_n_profiles && k < 32; k++) {
+	for (k = 0; k < n_masked(); k++) {
 		unsigned int s = score(&t, k);
 
 		if (s >= bs) {

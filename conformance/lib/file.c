@@ -18,6 +18,7 @@ static void file_one(struct luoc_ctx *c, uint32_t s, uint32_t f, const uint8_t *
 	const struct luoc_memfd_desc *md = p->memfd;
 	const struct luoc_loc loc = { .kind = LK_FILE, .s = s, .f = f };
 	const uint8_t *compat = e + p->file_compat.off;
+	const struct luoc_visitor *v = luoc_vis(c);
 	uint64_t data = luoc_rd(c, e, p->file_data), token = luoc_rd(c, e, p->file_token);
 	char shown[LUOC_NAME_SHOW + 1];
 	bool ok;
@@ -26,8 +27,8 @@ static void file_one(struct luoc_ctx *c, uint32_t s, uint32_t f, const uint8_t *
 			     "handler compatible");
 	luoc_show_name(shown, sizeof(shown), compat, p->file_compat.size);
 	c->res->files++;
-	if (c->vis && c->vis->file && !c->quiet)
-		c->vis->file(c->vis->ctx, s, f, shown, token, data);
+	if (v && v->file)
+		v->file(v->ctx, s, f, shown, token, data);
 	if (!ok)
 		return;
 	if (md && strnlen((const char *)compat, p->file_compat.size) == strlen(md->compat) &&

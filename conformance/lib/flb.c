@@ -15,6 +15,7 @@ static void flb_entries(struct luoc_ctx *c, const uint8_t *area, uint64_t hdr)
 	const struct luoc_area *a = &p->flb_area;
 	const struct luoc_loc aloc = { .kind = LK_LUO_FLB };
 	uint64_t max = luoc_area_max(a, c->ps), count = luoc_rd(c, area, a->hdr_count), n = count, i;
+	const struct luoc_visitor *v = luoc_vis(c);
 	struct luoc_seq sq;
 
 	if (a->hdr_pgcnt.size && luoc_rd(c, area, a->hdr_pgcnt) != a->pages)
@@ -38,9 +39,9 @@ static void flb_entries(struct luoc_ctx *c, const uint8_t *area, uint64_t hdr)
 				p->flb_name.size, "FLB name");
 		luoc_show_name(shown, sizeof(shown), e + p->flb_name.off, p->flb_name.size);
 		c->res->flbs++;
-		if (c->vis && c->vis->flb && !c->quiet)
-			c->vis->flb(c->vis->ctx, (uint32_t)i, shown, luoc_rd(c, e, p->flb_data),
-				    luoc_rd(c, e, p->flb_count));
+		if (v && v->flb)
+			v->flb(v->ctx, (uint32_t)i, shown, luoc_rd(c, e, p->flb_data),
+			       luoc_rd(c, e, p->flb_count));
 	}
 	luoc_unique_names(c, LK_FLB, R_FLB_005, &sq, p->flb_name, "FLB name");
 }

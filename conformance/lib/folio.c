@@ -22,9 +22,11 @@
 
 static void progress(struct luoc_ctx *c)
 {
-	if (c->vis && c->vis->progress && !c->quiet &&
+	const struct luoc_visitor *v = luoc_vis(c);
+
+	if (v && v->progress &&
 	    (c->folios_done % PROGRESS_STEP == 0 || c->folios_done == c->folios_total))
-		c->vis->progress(c->vis->ctx, c->folios_done, c->folios_total);
+		v->progress(v->ctx, c->folios_done, c->folios_total);
 }
 
 /* Index rules: strictly increasing, not overlapping, inside the file. */
@@ -84,6 +86,7 @@ static void folio_one(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, uin
 	uint64_t pfn = luoc_bits(desc, c->be ? md->folio_pfn_be : md->folio_pfn);
 	uint32_t flags = (uint32_t)luoc_bits(desc, c->be ? md->folio_flags_be : md->folio_flags);
 	uint64_t bytes = c->ps, phys = 0;
+	const struct luoc_visitor *v = luoc_vis(c);
 
 	if (!pfn)
 		luoc_report(c, &loc, R_MEMFD_004, SEV_E, -LUOC_ERANGE, at, "pfn is 0");
@@ -99,8 +102,8 @@ static void folio_one(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, uin
 	index_check(c, w, &loc, at, index);
 	if (phys)
 		bytes = memory_check(c, w, &loc, phys);
-	if (c->vis && c->vis->folio && !c->quiet)
-		c->vis->folio(c->vis->ctx, w->j->s, w->j->f, index, phys, bytes, flags);
+	if (v && v->folio)
+		v->folio(v->ctx, w->j->s, w->j->f, index, phys, bytes, flags);
 	w->prev_index = index;
 	w->have_prev = true;
 	if (__builtin_add_overflow(index, bytes >> c->pshift, &w->prev_end))

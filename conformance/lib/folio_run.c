@@ -124,8 +124,8 @@ static void claim(struct luoc_ctx *c, struct fwalk *w, uint64_t phys, uint64_t n
 		luoc_claim_step(c, w->cl, &loc, phys, n, step);
 }
 
-static void visit(struct luoc_ctx *c, const struct fwalk *w, const uint8_t *e,
-		  uint64_t n, uint64_t index, uint64_t phys, uint64_t step)
+static void visit(const struct luoc_ctx *c, const struct luoc_visitor *v, const struct fwalk *w,
+		  const uint8_t *e, uint64_t n, uint64_t index, uint64_t phys, uint64_t step)
 {
 	const struct luoc_memfd_desc *md = w->j->md;
 	struct luoc_bits fb = c->be ? md->folio_flags_be : md->folio_flags;
@@ -134,7 +134,7 @@ static void visit(struct luoc_ctx *c, const struct fwalk *w, const uint8_t *e,
 	for (k = 0; k < n; k++) {
 		uint64_t desc = luoc_rd(c, e + k * md->folio_size, md->folio_desc);
 
-		c->vis->folio(c->vis->ctx, w->j->s, w->j->f, index + k,
+		v->folio(v->ctx, w->j->s, w->j->f, index + k,
 			      phys + ((k * step) << c->pshift),
 			      c->ps, (uint32_t)luoc_bits(desc, fb));
 	}
@@ -145,6 +145,7 @@ uint64_t luoc_folio_run(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, u
 {
 	const struct luoc_memfd_desc *md = w->j->md;
 	struct luoc_bits pb = c->be ? md->folio_pfn_be : md->folio_pfn;
+	const struct luoc_visitor *v = luoc_vis(c);
 	uint64_t desc, index, pfn, step, lim, old;
 
 	*slow = 1;
@@ -179,8 +180,8 @@ uint64_t luoc_folio_run(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, u
 		return 0;
 	}
 	claim(c, w, pfn << c->pshift, n, step);
-	if (c->vis && c->vis->folio && !c->quiet)
-		visit(c, w, e, n, index, pfn << c->pshift, step);
+	if (v && v->folio)
+		visit(c, v, w, e, n, index, pfn << c->pshift, step);
 	w->prev_index = index + n - 1;
 	w->prev_end = index + n;
 	w->have_prev = true;
@@ -189,9 +190,9 @@ uint64_t luoc_folio_run(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, u
 	old = c->folios_done;
 	c->folios_done += n;
 	/* what the per-entry walk reports: each multiple of the step, and the end */
-	if (c->vis && c->vis->progress && !c->quiet &&
+	if (v && v->progress &&
 	    (old / LUOC_PROGRESS_STEP != c->folios_done / LUOC_PROGRESS_STEP ||
 	     c->folios_done == c->folios_total))
-		c->vis->progress(c->vis->ctx, c->folios_done, c->folios_total);
+		v->progress(v->ctx, c->folios_done, c->folios_total);
 	return n;
 }

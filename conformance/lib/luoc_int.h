@@ -282,6 +282,16 @@ struct luoc_ctx {
 /* util.h: loads in the writer's byte order (inline: the folio loop's hot path) */
 #include "util.h"
 
+/*
+ * The caller's visitor, or NULL: none was given, or the walk is quiet
+ * (detection, the folio claims' second walk) and must show nothing.
+ * Its callbacks may still be NULL: a caller sets only those it wants.
+ */
+static inline const struct luoc_visitor *luoc_vis(const struct luoc_ctx *c)
+{
+	return c->quiet ? NULL : c->vis;
+}
+
 /* fmt.c */
 size_t luoc_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 size_t luoc_snprintf(char *buf, size_t size, const char *fmt, ...)

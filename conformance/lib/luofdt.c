@@ -13,12 +13,13 @@
 /* The name the FLB node has where a profile defines one (for FLB-006). */
 const char *luoc_flb_node_name(void)
 {
+	const char *name = NULL;
 	unsigned int i;
 
-	for (i = 0; i < luoc_n_profiles; i++)
-		if (luoc_profiles[i].flb_node)
-			return luoc_profiles[i].flb_node;
-	return NULL;
+	for (i = 0; i < luoc_n_profiles; i++)	/* the first profile's that has one */
+		if (!name)
+			name = luoc_profiles[i].flb_node;
+	return name;
 }
 
 static bool listed(const char *name, const char *const *list, unsigned int n)

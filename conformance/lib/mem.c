@@ -23,7 +23,7 @@ bool luoc_addr_swapped(const struct luoc_ctx *c, uint64_t val, uint64_t len)
 {
 	uint64_t sw = __builtin_bswap64(val);
 
-	return sw != val && sw && luoc_peek(c, sw, len) != NULL;
+	return sw != val && luoc_peek(c, sw, len) != NULL;	/* (0 swaps to itself) */
 }
 
 const void *luoc_need(struct luoc_ctx *c, const struct luoc_loc *loc, const char *req,

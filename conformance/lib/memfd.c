@@ -93,16 +93,17 @@ static bool desc_check(struct luoc_ctx *c, const struct luoc_loc *loc,
 static void report_state(struct luoc_ctx *c, uint32_t s, uint32_t f,
 			 const struct luoc_memfd_state *ms)
 {
+	const struct luoc_visitor *v = luoc_vis(c);
 	struct luoc_memfd_info info;
 
-	if (!c->vis || !c->vis->memfd || c->quiet)
+	if (!v || !v->memfd)
 		return;
 	info.pos = ms->pos;
 	info.size = ms->size;
 	info.seals = ms->seals;
 	info.flags = ms->flags;
 	info.nr_folios = ms->nr_folios;
-	c->vis->memfd(c->vis->ctx, s, f, &info);
+	v->memfd(v->ctx, s, f, &info);
 }
 
 void luoc_memfd_check(struct luoc_ctx *c, uint32_t s, uint32_t f, uint64_t data)

@@ -40,14 +40,15 @@ static void session_one(struct luoc_ctx *c, uint32_t i, const uint8_t *e, uint64
 	const struct luoc_profile *p = c->p;
 	const struct luoc_loc loc = { .kind = LK_SESSION, .s = i };
 	uint64_t files = luoc_rd(c, e, p->sess_files), count = luoc_rd(c, e, p->sess_count);
+	const struct luoc_visitor *v = luoc_vis(c);
 	char shown[LUOC_NAME_SHOW + 1];
 
 	luoc_name_check(c, &loc, R_SESS_005, phys, e + p->sess_name.off, p->sess_name.size,
 			"session name");
 	luoc_show_name(shown, sizeof(shown), e + p->sess_name.off, p->sess_name.size);
 	c->res->sessions++;
-	if (c->vis && c->vis->session && !c->quiet)
-		c->vis->session(c->vis->ctx, i, shown, count);
+	if (v && v->session)
+		v->session(v->ctx, i, shown, count);
 	if (!count != !files) {
 		luoc_report(c, &loc, R_SESS_007, SEV_E, -LUOC_ERANGE, phys,
 			    "file count %llu but file array address 0x%llx",

@@ -89,6 +89,8 @@ extern const struct CMUnitTest tc_cover_kmap_tests[];	/* test_cover_kmap.c */
 extern const size_t tc_cover_kmap_n;
 extern const struct CMUnitTest tc_cover_misc_tests[];	/* test_cover_misc.c */
 extern const size_t tc_cover_misc_n;
+extern const struct CMUnitTest tc_cover_edges_tests[];	/* test_cover_edges.c */
+extern const size_t tc_cover_edges_n;
 extern const struct CMUnitTest tc_v72_tests[];
 extern const size_t tc_v72_n;
 
