@@ -88,6 +88,12 @@ static void folio_one(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, uin
 	uint64_t bytes = c->ps, phys = 0;
 	const struct luoc_visitor *v = luoc_vis(c);
 
+	/*
+	 * A reader that takes pfn 0 for a hole skips the whole record: what
+	 * is wrong with it costs that reader nothing (but the data).
+	 */
+	if (!pfn && c->p->folio_pfn0_hole)
+		c->outcome_override = LUOC_OUT_ACCEPT;
 	if (!pfn)
 		luoc_report(c, &loc, R_MEMFD_004, SEV_E, -LUOC_ERANGE, at, "pfn is 0");
 	else if (pfn > (UINT64_MAX >> c->pshift))
@@ -100,6 +106,7 @@ static void folio_one(struct luoc_ctx *c, struct fwalk *w, const uint8_t *e, uin
 		luoc_report(c, &loc, R_MEMFD_004, SEV_E, -LUOC_ERANGE, at,
 			    "flags 0x%x outside 0x%x", flags, md->folio_flags_known);
 	index_check(c, w, &loc, at, index);
+	c->outcome_override = -1;
 	if (phys)
 		bytes = memory_check(c, w, &loc, phys);
 	if (v && v->folio)

@@ -251,6 +251,7 @@ def emit_profile(abi, pid):
     add("\t.memfd = %s,\n" % ("&luoc_memfd_%s" % cident(memfds[0]).lower() if memfds else "NULL"))
     inc = prof["incoming"]
     add("\t.compat_list_match = %s,\n" % ("true" if inc.get("compatible_match") == "list" else "false"))
+    add("\t.folio_pfn0_hole = %s,\n" % ("true" if inc.get("folio_pfn0") == "hole" else "false"))
     add("\t.out_default = %s,\n\t.out_luo_error = %s,\n" % (OUTCOME_C[inc["default"]], OUTCOME_C[inc["on_luo_error"]]))
     add("\t.outcomes = luoc_outcomes_%s,\n" % cident(pid).lower())
     add("\t.n_outcomes = %d,\n" % len(inc.get("outcomes") or {}))

@@ -271,6 +271,14 @@ class Gen:
         text = ("For requirements not listed the outcome is %s; a LUO-level parse error "
                 "that the early boot code detects leads to %s.\n\n"
                 % (lit(inc["default"]), lit(inc["on_luo_error"])))
+        if inc.get("compatible_match") == "list":
+            text += ("A compatible string is matched anywhere in a string list: a value that "
+                     "breaks an exact-value requirement but lists the expected string is %s.\n\n"
+                     % lit("accept"))
+        if inc.get("folio_pfn0") == "hole":
+            text += ("A memfd folio record whose PFN is 0 is skipped as a hole (its index reads "
+                     "back as zeros, its other fields are not read): :req:`LUO-MEMFD-004` "
+                     "findings in such a record are %s.\n\n" % lit("accept"))
         self.write("outcomes-%s.rst" % pid, prof["_file"], text + t.render())
 
     def matrices(self):

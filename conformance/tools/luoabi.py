@@ -221,6 +221,8 @@ class Abi:
             inc = prof.get("incoming", {})
             if inc.get("compatible_match", "exact") not in ("exact", "list"):
                 raise AbiError("%s: incoming.compatible_match must be exact or list" % prof["_file"])
+            if inc.get("folio_pfn0", "error") not in ("error", "hole"):
+                raise AbiError("%s: incoming.folio_pfn0 must be error or hole" % prof["_file"])
             for key in ("default", "on_luo_error"):
                 if inc.get(key) not in OUTCOMES:
                     raise AbiError("%s: incoming.%s must be one of %s" % (prof["_file"], key, OUTCOMES))

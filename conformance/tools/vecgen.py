@@ -56,10 +56,13 @@ VECTORS = []
 
 
 def add(vid, purpose, st, mut=None, reqs=(), warns=(), schema="pass", checked_as=None,
-        shape_defects=None, outcome=None, exit_code=None, detect=False, notes=(), listed=False):
+        shape_defects=None, outcome=None, exit_code=None, detect=False, notes=(), listed=False,
+        pfn0=False):
     """listed: the only defect is that the expected compatible string is not
     the whole compatible value but still one entry of its list, which a
-    reader that matches list-wise (incoming.compatible_match: list) accepts."""
+    reader that matches list-wise (incoming.compatible_match: list) accepts.
+    pfn0: the LUO-MEMFD-004 defects are all in folio records with pfn 0,
+    which a reader with incoming.folio_pfn0: hole skips."""
     if any(v.id == vid for v in VECTORS):
         raise SystemExit("vecgen: vector %s defined twice" % vid)
     own = checked_as or st.profile
@@ -69,6 +72,7 @@ def add(vid, purpose, st, mut=None, reqs=(), warns=(), schema="pass", checked_as
         notes = tuple(notes) + ("LUO-PROF-001",)
     VECTORS.append(V(vid, purpose, st, mut, reqs, warns, schema, checked_as,
                      shape_defects, outcome, exit_code, detect, notes))
+    VECTORS[-1].pfn0 = pfn0
 
 
 # --- what each profile's incoming kernel does -------------------------------------
@@ -135,6 +139,14 @@ def has_flb(prof):
     return bool(comp(prof, "flb")) or is_raw(prof)
 
 
+def skipped(reader, v, defects):
+    """The defects this reader never sees: those of folio records it skips."""
+    if getattr(v, "pfn0", False) and \
+            vecenc.abi().profiles[reader]["incoming"].get("folio_pfn0") == "hole":
+        return [d for d in defects if d != "LUO-MEMFD-004"]
+    return list(defects)
+
+
 def reader_outcome(reader, v):
     """What the incoming kernel of profile 'reader' does with v's bytes."""
     if reader in v.outcome_override:
@@ -142,9 +154,9 @@ def reader_outcome(reader, v):
     if reader == v.checked_as:
         # a warning counts where the reader's table has a row for it
         rows = vecenc.abi().profiles[reader]["incoming"].get("outcomes") or {}
-        return staged(reader, list(v.reqs) + [w for w in v.warns if w in rows])
+        return staged(reader, skipped(reader, v, list(v.reqs) + [w for w in v.warns if w in rows]))
     shape = v.st.profile
-    d = list(v.shape_defects)
+    d = skipped(reader, v, v.shape_defects)
     # Across the luo-v1/luo-v5 eras the KHO string differs too: the reader
     # stops at the KHO root whatever lies behind it.
     if is_raw(reader) != is_raw(shape) and comp(reader, "kho") != comp(shape, "kho"):
@@ -1046,7 +1058,7 @@ def define_memfd():
         return m
     inv([S, C], "memfd-folio-pfn0", "a folio entry has pfn 0",
         fol(1, "foliodesc", lambda L, e: {"pfn": 0, "flags": e["foliodesc"]["flags"]}, "pfn 0"),
-        ["LUO-MEMFD-004"], base=rich)
+        ["LUO-MEMFD-004"], base=rich, pfn0=True)
     inv([C], "memfd-folio-flags", "a folio entry has a flag beyond DIRTY|UPTODATE",
         fol(0, "foliodesc", lambda L, e: {"pfn": e["foliodesc"]["pfn"], "flags": 0x7}, "flags 0x7: bit 2 undefined"),
         ["LUO-MEMFD-004"], base=rich)
@@ -1364,7 +1376,7 @@ def define_v72():
         lambda L: setf(memfd_ser(L), "seals", 0x41, "0x40 is no F_SEAL_* bit"), ["LUO-MEMFD-006"], base=lean)
     inv([p], "memfd-folio-pfn0", "a folio entry has pfn 0",
         lambda L: setf(folio_ents(L)[1], "foliodesc", {"pfn": 0, "flags": folio_ents(L)[1]["foliodesc"]["flags"]},
-                       "pfn 0"), ["LUO-MEMFD-004"], base=rich)
+                       "pfn 0"), ["LUO-MEMFD-004"], base=rich, pfn0=True)
     add(p + "/mem-shared-file-block", "two sessions point at the same file block",
         sessions(p, 2, files=1),
         mut=lambda L: setf(sess_ent(L, 1), "files", sess_ent(L, 0)["files"],

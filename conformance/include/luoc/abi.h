@@ -163,6 +163,7 @@ struct luoc_profile {
 
 	/* incoming kernel */
 	bool compat_list_match;		/* reader accepts the string anywhere in a list */
+	bool folio_pfn0_hole;		/* reader skips a folio record with pfn 0 */
 	enum luoc_outcome out_default, out_luo_error;
 	const struct luoc_outcome_row *outcomes;
 	unsigned int n_outcomes;
