@@ -68,7 +68,7 @@ $(DOCS_SRC)/.staged: $(DOCS_IN) $(SPEC_RST) $(B)/spec-gen/fragments.txt $(DOCGEN
 	if [ ! -s $(DOCS_MATRIX)/matrix.json ] && [ -s $(B)/matrix/matrix.json ]; then \
 		cp $(B)/matrix/matrix.* $(DOCS_MATRIX)/; \
 	fi
-	@cp docs/*.rst $(DOCS_SRC)/ && cp -R docs/guides docs/man docs/examples docs/bench $(DOCS_SRC)/
+	@cp docs/*.rst $(DOCS_SRC)/ && cp -R docs/guides docs/man docs/examples docs/bench docs/realkernel $(DOCS_SRC)/
 	@$(call spec_stage,$(DOCS_SRC)/spec)
 	@cp CHANGELOG.md $(DOCS_SRC)/changelog.md
 	@cp conformance/adapter/PROTOCOL.rst $(DOCS_SRC)/guides/adapter-protocol.rst
