@@ -24,7 +24,15 @@
 #include "folio.h"
 
 #define RUN_MIN		2	/* one entry gains nothing */
-#define STEP_MAX	((uint64_t)1 << 20)	/* pages between folios of a run */
+/*
+ * Pages from one folio of a run to the next.  A run's span, gaps included,
+ * must be in memory (memory_ok()), so a sparse run would ask a reader for
+ * memory that holds no folio: two folios a gigabyte apart made a captured
+ * state (luo-conform capture keeps what the checker reads) hold the
+ * gigabyte.  At most every other page: the span is then at most twice the
+ * folio data, and sparser runs take the entry-by-entry walk.
+ */
+#define STEP_MAX	2
 
 static inline uint64_t ld64(const uint8_t *p, bool swap)
 {
