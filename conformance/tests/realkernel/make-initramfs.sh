@@ -4,7 +4,9 @@
 # DIR/inner.cpio.gz: busybox-static, luo-guest and /init; the initramfs of
 # the kexec'd kernel.  DIR/outer.cpio.gz: the same plus /bzImage and
 # /inner.cpio.gz, which the first kernel's guest hands to kexec_file_load.
-# /init picks the mode from the command line (rkmode=preserve|retrieve).
+# /init picks the mode and the luo-guest scenario from the command line
+# (rkmode=preserve|retrieve, rkset=basic|chains); the kexec'd kernel gets
+# KEXEC_CMDLINE plus the same rkset.
 set -euo pipefail
 
 dir=$(realpath -m "$1") guest=$2 bzimage=$3 kcmd=$4
@@ -23,9 +25,10 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+rkset=\$(sed -n 's/.* rkset=\([a-z]*\).*/\1/p' /proc/cmdline)
 case " \$(cat /proc/cmdline) " in
 *" rkmode=preserve "*)
-	/bin/luo-guest preserve /bzImage /inner.cpio.gz "$kcmd"
+	/bin/luo-guest preserve "\$rkset" /bzImage /inner.cpio.gz "$kcmd rkset=\$rkset"
 	echo "RK-KEXEC-FAILED" ;;
 *" rkmode=retrieve "*)
 	# x86: the KHO root came in through setup_data type 10 (0xa); its
@@ -34,7 +37,7 @@ case " \$(cat /proc/cmdline) " in
 		[ "\$(cat \$d/type 2>/dev/null)" = 0xa ] &&
 			echo "RK-KHO-SETUP fdt_addr=0x\$(od -A n -t x8 -N 8 \$d/data | tr -d ' ')"
 	done
-	/bin/luo-guest retrieve ;;
+	/bin/luo-guest retrieve "\$rkset" ;;
 esac
 echo "RK-INIT-END"
 poweroff -f

@@ -22,33 +22,43 @@ MARK = ".. section: %s\n\n"
 
 
 def producer_rst(s):
-    ok = s.get("conformant", 0) == s.get("states", -1) and s.get("equal", 0) == s.get("states", -1)
+    n = s.get("states", 0)
+    ok = n > 0 and s.get("conformant", 0) == n and s.get("equal", 0) == n and \
+        not s.get("retrieved_fail", 0)
+    kern = kernel_name(s)
     lines = [
         "Producer side: what Linux writes", "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~", "",
-        "%s, %d captured state%s checked against profile ``%s``: **%d conformant**, "
-        "%d with a decoded state equal to what the guest preserved; the new kernel then "
-        "retrieved %d file%s intact (%d failed).  %s" % (
-            kernel_name(s), s.get("states", 0), "" if s.get("states") == 1 else "s",
-            s.get("profile", "?"), s.get("conformant", 0), s.get("equal", 0),
-            s.get("retrieved_ok", 0), "" if s.get("retrieved_ok") == 1 else "s",
-            s.get("retrieved_fail", 0), "**PASS**" if ok else "**FAIL**"),
+        "Linux %s (x86-64), %d captured state%s checked against profile ``%s``: "
+        "**%d conformant**, %d with a decoded state equal to what the guest preserved; "
+        "the new kernel then retrieved them (%d sessions and files intact, %d failed).  %s" % (
+            kern, n, "" if n == 1 else "s", s.get("profile", "?"), s.get("conformant", 0),
+            s.get("equal", 0), s.get("retrieved_ok", 0), s.get("retrieved_fail", 0),
+            "**PASS**" if ok else "**FAIL**"),
         "",
     ]
-    rows = [(k, s[k]) for k in ("sessions", "files", "memfd_bytes", "session_blocks",
-                                "max_file_blocks") if k in s]
-    for st in s.get("scenarios", []):
-        rows.append(("scenario %s" % st.get("name", "?"), st.get("what", "")))
-    if rows:
-        lines += [".. list-table::", "   :header-rows: 1", "", "   * - figure", "     - value"]
-        for k, v in rows:
-            lines += ["   * - %s" % k, "     - %s" % v]
+    scen = s.get("scenarios", [])
+    if scen:
+        lines += [".. list-table::", "   :header-rows: 1", "",
+                  "   * - scenario", "     - sessions", "     - files", "     - memfd bytes",
+                  "     - largest memfd", "     - conformant, equal", "     - retrieved",
+                  "     - notes"]
+        for x in scen:
+            lines += ["   * - %s" % x.get("name", "?"),
+                      "     - %s" % x.get("sessions", "?"),
+                      "     - %s" % x.get("files", "?"),
+                      "     - %s" % x.get("memfd_bytes", "?"),
+                      "     - %s" % x.get("largest_memfd", "?"),
+                      "     - %s, %s" % ("yes" if x.get("conformant") else "NO",
+                                         "yes" if x.get("equal") else "NO"),
+                      "     - %s ok, %s failed" % (x.get("retrieved_ok", 0), x.get("retrieved_fail", 0)),
+                      "     - %s" % (x.get("chains") or "")]
         lines.append("")
     return lines
 
 
 def kernel_name(s):
-    """The kernel's name without the build machine's paths."""
-    return re.sub(r" from /\S+", "", s.get("kernel", "?"))
+    """The kernel's name without the build machine's paths or a leading 'Linux'."""
+    return re.sub(r"^Linux | from /\S+", "", s.get("kernel", "?"))
 
 
 def consumer_rst(s):
@@ -57,7 +67,7 @@ def consumer_rst(s):
     unexplained = [d for d in mism if not d.get("why")]
     lines = [
         "Consumer side: what Linux does with each vector", "~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~", "",
-        "%s (QEMU ``virt``, state injected with ``-device loader`` and ``/chosen``): %d ``v7.2`` "
+        "Linux %s (QEMU ``virt``, state injected with ``-device loader`` and ``/chosen``): %d ``v7.2`` "
         "vectors booted; **%d of %d** with a defined outcome as the manifest expects, %d with an "
         "``undefined`` outcome recorded%s." % (
             kernel_name(s), n, m, n - u, u,
