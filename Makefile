@@ -1,7 +1,8 @@
 # luo-conformance top-level Makefile.
 #
-#   make conform   build what is needed and run the conformance suite
-#   make check     every test (what CI runs)
+#   make conform        build what is needed and run the conformance suite
+#   make check          every test (what CI runs)
+#   make check-release  the slow slices, before a release (real kernels)
 #
 # Each part of the tree adds its own rules in a fragment (*.mk) included
 # below; a fragment adds its test targets to CHECKS, so "make check" is the
@@ -74,10 +75,19 @@ all: gen $(ALL)
 check: $(CHECKS)
 	@echo "make check: all of $(words $(CHECKS)) test targets passed"
 
+# The slow slices: a real kernel both ways and a mutation sample.  Not in
+# make check (CI): their first run downloads Linux and builds three kernels,
+# about 25 minutes on two cores.  Run before each release
+# (.ci/run --release runs make check, then these).
+RELEASE_CHECKS := check-real-kernel check-real-kernel-consumer check-mutate-smoke
+
+check-release: $(RELEASE_CHECKS)
+	@echo "make check-release: all of $(words $(RELEASE_CHECKS)) release slices passed"
+
 clean:
 	rm -rf $(B) $(CLEAN)
 
-.PHONY: all check clean deps gen conform
+.PHONY: all check check-release clean deps gen conform
 
 # The main job: the conformance suite on the bundled vectors, then
 # (when the runner is built) against the bundled reference implementation.
