@@ -208,6 +208,14 @@ void luoc_seq_chain(struct luoc_seq *sq, const struct luoc_chain *ch)
 	sq->cur_phys = ch->head;
 }
 
+/* The cursor back at the chain's first block, not yet read. */
+static void seq_rewind(struct luoc_seq *sq)
+{
+	sq->cur_blk = sq->cur_first = 0;
+	sq->cur_phys = sq->chain->head;
+	sq->loaded = false;
+}
+
 /* Entry i of the sequence (and its physical address), or NULL past the end. */
 const uint8_t *luoc_seq_at(struct luoc_ctx *c, struct luoc_seq *sq, uint64_t i, uint64_t *phys)
 {
@@ -220,11 +228,8 @@ const uint8_t *luoc_seq_at(struct luoc_ctx *c, struct luoc_seq *sq, uint64_t i, 
 		*phys = sq->phys + i * sq->stride;
 		return sq->arr + i * sq->stride;
 	}
-	if (i < sq->cur_first) {	/* rewind */
-		sq->cur_blk = sq->cur_first = 0;
-		sq->cur_phys = ch->head;
-		sq->loaded = false;
-	}
+	if (i < sq->cur_first)
+		seq_rewind(sq);
 	for (;;) {
 		if (!sq->loaded) {
 			sq->cur_n = block_entries(c, ch, sq->cur_phys, &sq->cur);
@@ -233,11 +238,16 @@ const uint8_t *luoc_seq_at(struct luoc_ctx *c, struct luoc_seq *sq, uint64_t i, 
 		if (i < sq->cur_first + sq->cur_n)
 			break;
 		sq->cur_first += sq->cur_n;
-		if (++sq->cur_blk >= ch->nblocks)
+		if (++sq->cur_blk >= ch->nblocks ||
+		    !(sq->cur_phys = chain_next(c, ch, sq->cur_phys))) {
+			/*
+			 * The chain ends before entry i (its memory changed
+			 * since it was counted): the cursor no longer
+			 * describes a block, so the next call starts over.
+			 */
+			seq_rewind(sq);
 			return NULL;
-		sq->cur_phys = chain_next(c, ch, sq->cur_phys);
-		if (!sq->cur_phys)
-			return NULL;
+		}
 		sq->loaded = false;
 	}
 	off = ch->a->hdr_size + (i - sq->cur_first) * sq->stride;

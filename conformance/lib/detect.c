@@ -245,8 +245,8 @@ static void reason(char *buf, size_t len, const struct tuple *t, const struct lu
 		luoc_snprintf(buf, len, "%s root, luo_ser \"%s\"%s%s: %s%s%s%s%s",
 			      t->kho[0] ? t->kho : "unknown", t->luo, hn[0] ? ", handler " : "", hn,
 			      p->name, s == M_ALL ? "" : " (closest; differs in",
-			      s & M_KHO || s == M_ALL ? "" : " kho",
-			      s & M_SESS || s == M_ALL ? "" : " luo",
+			      s & M_KHO ? "" : " kho",
+			      s & M_SESS ? "" : " luo",
 			      s == M_ALL ? "" : (s & M_HNDL ? ")" : " handler)"));
 	else
 		luoc_snprintf(buf, len, "%s root, %s, /%s %s%s%s: %s%s%s%s%s%s",
@@ -254,9 +254,9 @@ static void reason(char *buf, size_t len, const struct tuple *t, const struct lu
 			      luoc_flb_node_name() ? luoc_flb_node_name() : "flb",
 			      t->flb ? "present" : "absent", hn[0] ? ", handler " : "", hn, p->name,
 			      s == M_ALL ? "" : " (closest; differs in",
-			      s & M_KHO || s == M_ALL ? "" : " kho",
-			      s & M_SESS || s == M_ALL ? "" : " session",
-			      s & M_FLB || s == M_ALL ? "" : " flb",
+			      s & M_KHO ? "" : " kho",
+			      s & M_SESS ? "" : " session",
+			      s & M_FLB ? "" : " flb",
 			      s == M_ALL ? "" : (s & M_HNDL ? ")" : " handler)"));
 }
 

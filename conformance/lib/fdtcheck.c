@@ -16,11 +16,10 @@
 
 #define FDT_MAX_NEST	64	/* libfdt's FDT_MAX_DEPTH */
 
+/* off and len are 32-bit header fields (plus a property header): their sum cannot wrap */
 static bool inside(uint64_t off, uint64_t len, uint64_t total)
 {
-	uint64_t end;
-
-	return !luoc_add_ovf(off, len, &end) && end <= total;
+	return off + len <= total;
 }
 
 /* The memory reservation map: 16-byte entries up to a zero entry. */

@@ -104,7 +104,7 @@ static void number_check(struct luoc_ctx *c, const void *fdt)
 	if (luoc_prop_u64(c, &loc, R_FDT_003, fdt, 0, c->p->luo_num_prop, &n))
 		return;
 	sw = __builtin_bswap64(n);
-	if (n >> 32 && sw && !(sw >> 32))
+	if (n >> 32 && !(sw >> 32))	/* n >> 32: sw is not 0 either */
 		luoc_report(c, &loc, R_FDT_004, SEV_E, -LUOC_EBYTEORDER, LUOC_NO_PHYS,
 			    "%s is 0x%llx, which is %llu byte-swapped: written in the wrong byte order",
 			    c->p->luo_num_prop, (unsigned long long)n, (unsigned long long)sw);

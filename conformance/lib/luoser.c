@@ -65,7 +65,7 @@ static void number(struct luoc_ctx *c, const uint8_t *ser)
 	const struct luoc_loc loc = { .kind = LK_LUO_ROOT };
 	uint64_t n = luoc_rd(c, ser, c->p->ser_num), sw = __builtin_bswap64(n);
 
-	if (n >> 32 && sw && !(sw >> 32))
+	if (n >> 32 && !(sw >> 32))	/* n >> 32: sw is not 0 either */
 		luoc_report(c, &loc, R_FDT_004, SEV_E, -LUOC_EBYTEORDER, LUOC_NO_PHYS,
 			    "liveupdate_num is 0x%llx, which is %llu byte-swapped: written in the wrong byte order",
 			    (unsigned long long)n, (unsigned long long)sw);

@@ -21,10 +21,9 @@ void luoc_ws_init(struct luoc_ctx *c)
 		c->ws.lo = c->ws.hi = NULL;
 		return;
 	}
+	/* ab is a multiple of WS_ALIGN below e: e rounded down is not below it */
 	c->ws.lo = (uint8_t *)ab;
 	c->ws.hi = (uint8_t *)(e & ~(uintptr_t)(WS_ALIGN - 1));
-	if (c->ws.hi < c->ws.lo)
-		c->ws.hi = c->ws.lo;
 }
 
 size_t luoc_ws_free(const struct luoc_ctx *c)

@@ -91,6 +91,8 @@ extern const struct CMUnitTest tc_cover_misc_tests[];	/* test_cover_misc.c */
 extern const size_t tc_cover_misc_n;
 extern const struct CMUnitTest tc_cover_edges_tests[];	/* test_cover_edges.c */
 extern const size_t tc_cover_edges_n;
+extern const struct CMUnitTest tc_cover_rest_tests[];	/* test_cover_rest.c */
+extern const size_t tc_cover_rest_n;
 extern const struct CMUnitTest tc_v72_tests[];
 extern const size_t tc_v72_n;
 
