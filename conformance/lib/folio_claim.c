@@ -144,25 +144,20 @@ static bool claim_bits(struct claim_blk *b, uint64_t from, uint64_t n)
 	return dup;
 }
 
-/* Claim n pages, step pages apart, from bit 'from' of a block; true on a page claimed already. */
+/*
+ * Claim n pages, step pages apart, from bit 'from' of a block, a word at a
+ * time (a run's step divides 64: folio_run.c asserts it); true on a page
+ * claimed already.
+ */
 static bool claim_step_bits(struct claim_blk *b, uint64_t from, uint64_t n, uint64_t step)
 {
 	uint64_t last = from + (n - 1) * step, dup = 0, k;
 
-	if (64 % step == 0) {		/* a word at a time */
-		for (k = from / 64; k <= last / 64; k++) {
-			uint64_t m = luoc_step_mask(from, last, step, k);
+	for (k = from / 64; k <= last / 64; k++) {
+		uint64_t m = luoc_step_mask(from, last, step, k);
 
-			dup |= b->w[k] & m;
-			b->w[k] |= m;
-		}
-		return dup != 0;
-	}
-	for (k = 0; k < n; k++, from += step) {
-		uint64_t m = (uint64_t)1 << (from % 64);
-
-		dup |= b->w[from / 64] & m;
-		b->w[from / 64] |= m;
+		dup |= b->w[k] & m;
+		b->w[k] |= m;
 	}
 	return dup != 0;
 }

@@ -33,6 +33,8 @@
  * folio data, and sparser runs take the entry-by-entry walk.
  */
 #define STEP_MAX	2
+/* kmap.c and folio_claim.c test and claim a run's pages a word at a time */
+_Static_assert(64 % STEP_MAX == 0 && STEP_MAX <= 2, "every step of a run must divide 64");
 
 static inline uint64_t ld64(const uint8_t *p, bool swap)
 {

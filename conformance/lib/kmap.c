@@ -67,7 +67,10 @@ static bool bits_all_set(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t 
 	return true;
 }
 
-/* Bits from, from + step, ... (n of them) all set. */
+/*
+ * Bits from, from + step, ... (n of them) all set, a word at a time: a
+ * run's step divides 64 (folio_run.c asserts it).
+ */
 static bool bits_step_set(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t from,
 			  uint64_t n, uint64_t step)
 {
@@ -75,18 +78,12 @@ static bool bits_step_set(const struct luoc_ctx *c, const uint8_t *bmp, uint64_t
 
 	if (step == 1)
 		return bits_all_set(c, bmp, from, n);
-	if (64 % step == 0) {		/* a word at a time */
-		for (k = from / 64; k <= last / 64; k++) {
-			uint64_t m = luoc_step_mask(from, last, step, k);
+	for (k = from / 64; k <= last / 64; k++) {
+		uint64_t m = luoc_step_mask(from, last, step, k);
 
-			if ((luoc_ld(c, bmp + k * 8, 8) & m) != m)
-				return false;
-		}
-		return true;
-	}
-	for (k = 0; k < n; k++)
-		if (!luoc_bitmap_test(c, bmp, from + k * step))
+		if ((luoc_ld(c, bmp + k * 8, 8) & m) != m)
 			return false;
+	}
 	return true;
 }
 
