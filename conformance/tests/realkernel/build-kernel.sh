@@ -45,29 +45,9 @@ jobs=${RK_JOBS:-2}
 
 mkdir -p "$out"
 
-fetch_deb() {
-	local deb
-	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-	deb=$(ls "$apt_dir"/cache/archives/${pkg}_*_all.deb 2>/dev/null | tail -1 || true)
-	if [ -z "$deb" ] && [ -n "$cached" ] && [ -f "$cached" ]; then
-		cp "$cached" "$apt_dir/cache/archives/" && deb=$apt_dir/cache/archives/$(basename "$cached")
-	fi
-	if [ -z "$deb" ]; then
-		echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main' \
-			> "$apt_dir/sources.list"
-		local opts=(-o Dir::Etc::SourceList="$apt_dir/sources.list"
-			-o Dir::Etc::SourceParts=/dev/null
-			-o Dir::State::Lists="$apt_dir/lists"
-			-o Dir::Cache="$apt_dir/cache")
-		apt-get "${opts[@]}" update -q >&2
-		(cd "$apt_dir/cache/archives" && apt-get "${opts[@]}" download "$pkg" >&2)
-		deb=$(ls "$apt_dir"/cache/archives/${pkg}_*_all.deb | tail -1)
-	fi
-	echo "$deb"
-}
 
 if [ -z "$tree" ]; then
-	deb=$(fetch_deb)
+	deb=$("$(dirname "$0")/fetch-source.sh" "$apt_dir" "$cached")
 	echo "realkernel: source package $(basename "$deb")" >&2
 	tree=$src/$pkg
 	if [ ! -f "$tree/Makefile" ]; then

@@ -26,27 +26,6 @@ pkg=linux-source-7.2
 jobs=${RK_JOBS:-2}
 kmake=(make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 
-fetch_deb() {
-	local apt_dir=$out/apt deb
-	mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-	deb=$(ls "$apt_dir"/cache/archives/${pkg}_*_all.deb 2>/dev/null | tail -1 || true)
-	if [ -z "$deb" ] && [ -n "${RK_SOURCE_DEB:-}" ] && [ -f "$RK_SOURCE_DEB" ]; then
-		echo "$RK_SOURCE_DEB"
-		return
-	fi
-	if [ -z "$deb" ]; then
-		echo 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main' \
-			> "$apt_dir/sources.list"
-		local opts=(-o Dir::Etc::SourceList="$apt_dir/sources.list"
-			-o Dir::Etc::SourceParts=/dev/null
-			-o Dir::State::Lists="$apt_dir/lists"
-			-o Dir::Cache="$apt_dir/cache")
-		apt-get "${opts[@]}" update -q >&2
-		(cd "$apt_dir/cache/archives" && apt-get "${opts[@]}" download "$pkg" >&2)
-		deb=$(ls "$apt_dir"/cache/archives/${pkg}_*_all.deb | tail -1)
-	fi
-	echo "$deb"
-}
 
 if [ -n "${KERNEL_SRC:-}" ]; then
 	src=$(realpath "$KERNEL_SRC")
@@ -56,7 +35,7 @@ else
 	src=$out/src/$pkg
 	# .complete is written last: an interrupted extraction starts over.
 	if [ ! -f "$out/src/.complete" ]; then
-		deb=$(fetch_deb)
+		deb=$("$(dirname "$0")/../fetch-source.sh" "$out/apt" "${RK_SOURCE_DEB:-}")
 		echo "build-arm64: extracting $(basename "$deb")" >&2
 		rm -rf "$out/src" && mkdir -p "$out/src/x"
 		dpkg-deb --fsys-tarfile "$deb" |
