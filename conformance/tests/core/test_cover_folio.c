@@ -88,7 +88,7 @@ static void test_stepped_runs_clean(void **state)
 {
 	(void)state;
 	stepped_clean("v7.0", 2);	/* kho-v1 bitmaps, a word at a time */
-	stepped_clean("v7.0", 3);	/* bit by bit */
+	stepped_clean("v7.0", 3);	/* no run: folios 3 pages apart take the entry walk */
 	stepped_clean("v7.1", 2);	/* radix leaves */
 	stepped_clean("v7.1", 3);
 }
