@@ -275,6 +275,8 @@ int main(void)
 					 tc_cover_edges_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_cover_rest", tc_cover_rest_tests,
 					 tc_cover_rest_n, NULL, NULL);
+	fails += _cmocka_run_group_tests("core_cover_contracts", tc_cover_contracts_tests,
+					 tc_cover_contracts_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_v7.2", tc_v72_tests, tc_v72_n, NULL, NULL);
 	return fails ? 1 : 0;
 }

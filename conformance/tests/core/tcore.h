@@ -93,6 +93,8 @@ extern const struct CMUnitTest tc_cover_edges_tests[];	/* test_cover_edges.c */
 extern const size_t tc_cover_edges_n;
 extern const struct CMUnitTest tc_cover_rest_tests[];	/* test_cover_rest.c */
 extern const size_t tc_cover_rest_n;
+extern const struct CMUnitTest tc_cover_contracts_tests[];	/* test_cover_contracts.c */
+extern const size_t tc_cover_contracts_n;
 extern const struct CMUnitTest tc_v72_tests[];
 extern const size_t tc_v72_n;
 
