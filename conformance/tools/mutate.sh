@@ -12,7 +12,9 @@
 # STILLBORN, one whose text is no longer in the file N/A; neither counts.
 # The sources of the tree and spec/abi are never touched: the copy is.
 #
-# Output is TAP (one test per mutant: ok = killed) and a summary; --smoke
+# Output is TAP (one test per mutant: ok = killed, or survived and flagged
+# 'equiv' in DEFS, whose comment says why it cannot change a result; an
+# 'equiv' mutant that is killed fails) and a summary; --smoke
 # runs only the mutants flagged 'smoke'.
 set -u
 smoke=no only=""
@@ -94,7 +96,7 @@ if ! why=$(suites "$([ "$need_ref" = yes ] && echo ref)"); then
 fi
 
 echo "1..${#sel[@]}"
-n=0 killed=0 survived=0 na=0 still=0
+n=0 killed=0 survived=0 na=0 still=0 equiv=0 wrong=0
 start=$(date +%s)
 for l in "${sel[@]}"; do
 	n=$((n + 1))
@@ -111,9 +113,18 @@ for l in "${sel[@]}"; do
 	if ! build $([[ " $flags " == *" ref "* ]] && echo $T_REF); then
 		still=$((still + 1)); echo "ok $n - $id # SKIP stillborn (does not build)"
 	elif why=$(suites "$flags"); then
-		survived=$((survived + 1))
 		diff -u "$path.orig" "$path" | sed "s|$tree/||" > "$work/survivors/$id.diff"
-		echo "not ok $n - $id SURVIVED ($file: $orig -> $repl)"
+		if [[ " $flags " == *" equiv "* ]]; then
+			equiv=$((equiv + 1))
+			echo "ok $n - $id survives: equivalent (the reason is in mutants.def)"
+		else
+			survived=$((survived + 1))
+			echo "not ok $n - $id SURVIVED ($file: $orig -> $repl)"
+		fi
+	elif [[ " $flags " == *" equiv "* ]]; then
+		# killed although listed as equivalent: the listed reason is wrong
+		killed=$((killed + 1)) wrong=$((wrong + 1))
+		echo "not ok $n - $id is listed as equivalent but $why kills it: fix mutants.def"
 	else
 		killed=$((killed + 1))
 		echo "ok $n - $id killed by $why ($(( $(date +%s) - t0 )) s)"
@@ -121,5 +132,5 @@ for l in "${sel[@]}"; do
 	mv "$path.orig" "$path" && touch "$path"
 	case $file in *.h) test_objs ;; esac
 done
-echo "# mutants: ${#sel[@]}: $killed killed, $survived survived, $still stillborn, $na not applicable ($(( $(date +%s) - start )) s)"
-[ "$survived" -eq 0 ]
+echo "# mutants: ${#sel[@]}: $killed killed, $survived survived, $equiv equivalent, $still stillborn, $na not applicable ($(( $(date +%s) - start )) s)"
+[ "$survived" -eq 0 ] && [ "$wrong" -eq 0 ]
