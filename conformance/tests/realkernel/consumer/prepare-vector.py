@@ -135,7 +135,8 @@ def main(argv):
         f.write("".join(a + "\n" for a in args))
     state, source = expected_state(entry, check_json)
     write_expect(os.path.join(out, "expect"), state)
-    plan = {"id": vid, "expected": entry["outcome"].get("v7.2"),
+    reader = os.environ.get("RKC_PROFILE", "v7.2")    # the profile the kernel speaks
+    plan = {"id": vid, "reader": reader, "expected": entry["outcome"].get(reader),
             "verdict": entry.get("verdict"), "purpose": entry.get("purpose"),
             "byteorder": order, **note,
             "segments": [[p, len(b)] for p, b in segs],

@@ -1,10 +1,11 @@
 #!/bin/bash
 # test-consumer.sh KERNEL_DIR GUEST LUO_CONFORM MANIFEST RUNDIR [VECTOR_ID...]
 #
-# The real-kernel consumer test: boots KERNEL_DIR/Image once per v7.2 vector
-# of MANIFEST (or only the VECTOR_IDs given) with the vector handed over as
-# its incoming KHO state (run-vector.sh), then compares each boot's reaction
-# with the manifest's expected v7.2 outcome (judge.py).  Prints KTAP and,
+# The real-kernel consumer test: boots KERNEL_DIR/Image once per vector of
+# profile $RKC_PROFILE (default v7.2) of MANIFEST (or only the VECTOR_IDs
+# given) with the vector handed over as its incoming KHO state
+# (run-vector.sh), then compares each boot's reaction with the manifest's
+# expected outcome for that profile's kernel (judge.py).  Prints KTAP and,
 # last, "RESULT realkernel-consumer: N passed, N failed"; writes
 # RUNDIR/../consumer-summary.json.  Mismatches explained in
 # expected-mismatches.txt are reported as "not ok ... # TODO explained" and
@@ -17,15 +18,17 @@ shift 5
 here=$(dirname "$(realpath "$0")")
 suite=realkernel-consumer
 
+# RKC_PROFILE: the profile the kernel speaks; its vectors, its outcome column
+export RKC_PROFILE=${RKC_PROFILE:-v7.2}
 if [ $# -gt 0 ]; then
 	ids=("$@")
 else
-	mapfile -t ids < <(sed -n 's/^  - id: \(v7\.2\/.*\)$/\1/p' "$manifest")
+	mapfile -t ids < <(awk -v p="$RKC_PROFILE" '$1 == "-" && $2 == "id:" && index($3, p "/") == 1 { print $3 }' "$manifest")
 fi
-[ ${#ids[@]} -gt 0 ] || { echo "# $suite: no v7.2 vector in $manifest"; echo "RESULT $suite: 0 passed, 1 failed"; exit 1; }
+[ ${#ids[@]} -gt 0 ] || { echo "# $suite: no $RKC_PROFILE vector in $manifest"; echo "RESULT $suite: 0 passed, 1 failed"; exit 1; }
 
 kernel="Linux $(cat "$kdir"/le4k/kernelrelease 2>/dev/null || echo '?') arm64 [$(cd "$kdir" && ls -d */Image 2>/dev/null | sed 's,/Image,,' | tr '\n' ' ' | sed 's/ $//')] from $(cat "$kdir"/le4k/source 2>/dev/null || echo '?')"
-echo "# $suite: $kernel, ${#ids[@]} vectors"
+echo "# $suite: $kernel, ${#ids[@]} vectors, judged as $RKC_PROFILE"
 mkdir -p "$rundir"
 start=$(date +%s)
 runs=()
