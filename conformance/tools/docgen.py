@@ -86,52 +86,89 @@ def profile_order(pid):
 
 # -- diagrams -----------------------------------------------------------------
 def state_profiles(abi):
-    """Profiles the state diagram can draw: a KHO root FDT with a LUO FDT below it."""
+    """Profiles the state diagram can draw: a KHO root FDT whose LUO sub-node
+    holds either a LUO FDT (with a session node) or a raw LUO struct that
+    lays out the session area itself."""
     out = []
     for pid in sorted(abi.profiles, key=profile_order):
         comps = abi.profiles[pid]["components"]
         kho = abi.components.get(comps.get("kho") or "", {})
         luo = abi.components.get(comps.get("luo") or "", {})
-        if kho.get("root_fdt") and luo.get("fdt") and comps.get("session"):
+        fdt = luo.get("fdt") and comps.get("session")
+        raw = str(luo.get("data", "")).startswith("struct:") and \
+            any(a["name"] == "sessions" for a in luo.get("areas", []))
+        if kho.get("root_fdt") and luo.get("kho_entry") and (fdt or raw):
             out.append(pid)
     return out
 
 
+def _count(n):
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return words[n] if n < len(words) else str(n)
+
+
+def _and(items):
+    return items[0] if len(items) == 1 else "%s and %s" % (", ".join(items[:-1]), items[-1])
+
+
 def gen_diagrams(abi, st):
     pids = state_profiles(abi)
+    luo_of = {pid: abi.components[abi.profiles[pid]["components"]["luo"]] for pid in pids}
+    raw = [pid for pid in pids if not luo_of[pid].get("fdt")]
+    fdt = [pid for pid in pids if luo_of[pid].get("fdt")]
     page = [BANNER % "spec/abi", ".. _state-diagrams:\n\n", title("How the state hangs together")]
+    scope = "each profile (all %s)" % _count(len(pids)) if len(pids) == len(abi.profiles) \
+        else "%s of the %s profiles" % (_count(len(pids)), _count(len(abi.profiles)))
     page.append(
-        "One diagram per profile, generated from ``spec/abi``: the KHO root FDT and its "
-        "``LUO`` sub-node, the LUO FDT, the session area and the file arrays, each file's "
+        "One diagram for %s, generated from ``spec/abi``: the KHO root FDT and its "
+        "``LUO`` sub-node, the LUO root, the sessions and each session's files, each file's "
         "memfd state, the ``kho_vmalloc`` chunks that list its folio-array pages, the folios, "
-        "and the FLB page.  Boxes are pages or FDTs; arrows are physical addresses stored in "
-        "the field they start from.  Dashed boxes are KHO's tracker pages, which describe "
-        "what is preserved but are never preserved themselves.  Every name, size and limit "
+        "and the FLB page.  " % scope)
+    if fdt:
+        page.append("In %s the LUO root is an FDT (the LUO FDT) with a node each for the "
+                    "session area and the FLB page, and a session's files are one array.  "
+                    % _and([lit(p) for p in fdt]))
+    for pid in raw:
+        luo = luo_of[pid]
+        page.append("In %s there is no LUO FDT: the sub-node's blob is a raw %s "
+                    "(%s), and sessions and files are entries of chains of KHO serialization "
+                    "blocks.  " % (lit(pid), lit("struct " + luo["data"].split(":", 1)[1]),
+                                   lit(luo["compatible"])))
+    page.append(
+        "Boxes are pages, FDTs or structs; arrows are physical addresses stored in "
+        "the field they start from, and a loop arrow leads to the next page of a chain of "
+        "the box's own kind.  Dashed boxes are KHO's tracker pages, which describe "
+        "what is preserved but are never preserved themselves.  Where one box stands for "
+        "many, the diagram's caption says so.  Every name, size and limit "
         "comes from the ABI description; see :doc:`/spec/structs`, :doc:`/spec/kho` and "
         ":doc:`/spec/handlers` for the normative text.\n\n")
     for pid in pids:
         prof = abi.profiles[pid]
         name = "state-%s" % pid
-        st.write("ref/dot/%s.dot" % name, docgen_dot.state_dot(abi, pid))
+        dot, caption = docgen_dot.state_diagram(abi, pid)
+        st.write("ref/dot/%s.dot" % name, dot)
         comps = prof["components"]
         tuple_ = ", ".join("%s %s" % (r, lit(comps[r])) for r in ("kho", "luo", "session", "flb")
                            if comps.get(r))
         tuple_ += ", handlers %s" % ", ".join(lit(h) for h in comps.get("handlers", []))
         if not comps.get("flb"):
-            tuple_ += "; no ``/luo-flb``"
+            owns = [a["name"] for a in luo_of[pid].get("areas", [])]
+            tuple_ += "; no ``/luo-flb``" if not owns else \
+                "; %s laid out by %s" % (_and([lit(a) for a in owns]), lit(comps["luo"]))
+        graph = (".. graphviz:: /ref/dot/%s.dot\n   :alt: state of profile %s\n"
+                 "   :class: luo-wide\n" % (name, pid))
+        if caption:
+            graph += "   :caption: %s\n" % caption
         page.append(title("%s (%s)" % (pid, esc(prof.get("title", pid))), "-"))
         page.append("Components: %s.\n\n" % tuple_)
-        page.append(".. graphviz:: /ref/dot/%s.dot\n   :alt: state of profile %s\n"
-                    "   :class: luo-wide\n\n" % (name, pid))
+        page.append(graph + "\n")
         st.append("spec/gen/profile-%s.rst" % pid,
                   "\nHow the state of this profile hangs together (generated from "
-                  "``spec/abi``; :ref:`all profiles <state-diagrams>`):\n\n"
-                  ".. graphviz:: /ref/dot/%s.dot\n   :alt: state of profile %s\n"
-                  "   :class: luo-wide\n\n" % (name, pid))
+                  "``spec/abi``; :ref:`all profiles <state-diagrams>`):\n\n" + graph + "\n")
     skipped = sorted(set(abi.profiles) - set(pids), key=profile_order)
     if skipped:
         page.append(title("Other profiles", "-"))
-        page.append("Not drawn (no LUO FDT under a KHO root FDT): %s.\n\n"
+        page.append("Not drawn (no LUO root under a KHO root FDT): %s.\n\n"
                     % ", ".join(lit(p) for p in skipped))
     st.write("ref/state.rst", "".join(page))
 

@@ -10,6 +10,8 @@ Two kinds of diagram:
   struct, field, page count and limit in it comes from spec/abi; what this
   file adds is only which pointer leads where (LINKS below), because the
   description names a pointer's type ("phys") but not always its target.
+  state_diagram() also returns the caption: what the drawing simplifies
+  (one box standing for a chain of pages, or for one of many).
 """
 import html
 
@@ -144,9 +146,16 @@ def _bits_row(abi, cid, f, bits, what, width):
 # -- the state of a profile ---------------------------------------------------
 #
 # Which pointer leads where.  Keys are (struct or FDT property owner, field);
-# values name a node of the diagram.  Each key is checked against spec/abi,
-# so a renamed field fails the build instead of drawing a stale arrow.
+# values name a node of the diagram, or SELF: the next page of a chain of the
+# box's own kind (a loop arrow; KHO's serialization blocks of sessions and of
+# files share one header struct, so its target is whichever box it heads).
+# Each key is checked against spec/abi, so a renamed field fails the build
+# instead of drawing a stale arrow.
+SELF = "."
 LINKS = {
+    ("luo_ser", "sessions_pa"): "session",
+    ("luo_ser", "flbs_pa"): "flb",
+    ("kho_block_header_ser", "next"): SELF,
     ("luo_session_ser", "files"): "files",
     ("luo_file_ser", "data"): "handler",
     ("kho_vmalloc", "first"): "vchunk",
@@ -166,6 +175,8 @@ class StateGraph:
         self.comps = self.prof["components"]
         self.nodes, self.edges = [], []
         self.used_links = set()
+        self.notes = []     # what the drawing simplifies, for the caption
+        self.chains = []    # (component, noun, next field) of block chains drawn as one block
 
     # -- helpers ---------------------------------------------------------
     def comp(self, role):
@@ -203,7 +214,7 @@ class StateGraph:
             target = LINKS.get((s["name"], f["name"]))
             if target:
                 self.used_links.add((s["name"], f["name"]))
-                self.edges.append((node, port, target))
+                self.edges.append((node, port, node if target == SELF else target))
         return out
 
     def add_node(self, name, title, rows, style=""):
@@ -250,6 +261,8 @@ class StateGraph:
             bits = self.abi.value(mm["bitmap_bits"], self.abi.env(cid, 4096), "bitmap_bits")
             self.add_node("kbitmap", "bitmap page<BR/>%d bits, one per block of the chunk's order"
                           % bits, [], ', style="dashed"')
+            self.notes.append("one memory-map chunk and one bitmap page stand for the chain "
+                              "of chunks and their bitmaps")
         else:
             _, node = self.struct(cid, "kho_radix_node")
             rows = self.rows_of_struct("kmap", cid, node)
@@ -260,9 +273,14 @@ class StateGraph:
             self.add_node("kleaf", "radix-tree leaf", self.rows_of_struct("kleaf", cid, leaf),
                           ', style="dashed"')
             self.edges.append(("kmap", "table", "kmap"))
+            self.notes.append("one ``%s`` (its loop arrow: the next level) and one ``%s`` "
+                              "stand for the whole tree (depth %d at 4 KiB pages)"
+                              % (node["name"], leaf["name"], depth))
 
     def luo(self):
         luo = self.comp("luo")
+        if not luo.get("fdt"):
+            return self.luo_struct(luo)
         rows = []
         for n in luo["fdt"]["nodes"]:
             rows += self.prop_rows(n["properties"])
@@ -280,23 +298,55 @@ class StateGraph:
         self.add_node("luo", "LUO FDT: %s<BR/>(LUO_FDT_SIZE = %d bytes at 4 KiB)"
                       % (esc(luo["compatible"]), size), rows)
 
-    def area(self, role, node, area_name, title):
-        c = self.comp(role)
+    def luo_struct(self, luo):
+        """A LUO root that is no FDT: the raw struct the sub-node's blob holds."""
+        cid = luo["component"]
+        kind, _, sname = str(luo.get("data", "")).partition(":")
+        if kind != "struct":
+            raise luoabi.AbiError("docgen: %s has neither an FDT nor struct data" % cid)
+        _, s = self.struct(cid, sname)
+        self.add_node("luo", "LUO state: %s (no FDT)<BR/>struct %s, %d bytes%s"
+                      % (esc(luo["compatible"]), esc(s["name"]), s["size"],
+                         ", packed" if s.get("packed") else ""),
+                      self.rows_of_struct("luo", cid, s))
+
+    def area_owner(self, area_name):
+        """(component, area) of the profile that lays out the named area."""
+        for role in ("session", "flb", "luo"):
+            c = self.comp(role)
+            for a in (c or {}).get("areas", []):
+                if a["name"] == area_name:
+                    return c, a
+        return None, None
+
+    def area(self, node, area_name, title, noun):
+        c, area = self.area_owner(area_name)
+        if not c:
+            return False
         cid = c["component"]
-        area = [a for a in c["areas"] if a["name"] == area_name][0]
         rows = []
-        if area.get("header"):
-            _, h = self.struct(cid, area["header"])
+        head = area.get("header") or area.get("block")
+        if head:
+            _, h = self.struct(cid, head)
             rows.append('<TR><TD ALIGN="LEFT" BGCOLOR="#eeeeee"><I>struct %s</I></TD></TR>' % esc(h["name"]))
             rows += self.rows_of_struct(node, cid, h, "h.")
         _, e = self.struct(cid, area["entry"])
         rows.append('<TR><TD ALIGN="LEFT" BGCOLOR="#eeeeee"><I>struct %s[%s = %d]</I></TD></TR>'
                     % (esc(e["name"]), esc(area["max"]), self.const(cid, area["max"])))
         rows += self.rows_of_struct(node, cid, e)
+        if area.get("block"):
+            # A chain of KHO serialization blocks: one block drawn, its
+            # header's next field looping back for the blocks after it.
+            self.add_node(node, "%s block chain: %s<BR/>%s = %d bytes at 4 KiB, per block"
+                          % (noun, esc(c.get("compatible", cid)), "KHO_BLOCK_SIZE",
+                             self.const(cid, "KHO_BLOCK_SIZE")), rows)
+            self.chains.append((cid, noun, area["next_field"]))
+            return True
         pages = self.const(cid, area["pages"])
         self.add_node(node, "%s: %s<BR/>%s = %d page%s"
                       % (title, esc(c.get("compatible", cid)), esc(area["pages"]), pages,
                          "" if pages == 1 else "s"), rows)
+        return True
 
     def handlers(self):
         handlers = self.comps.get("handlers", [])
@@ -332,15 +382,30 @@ class StateGraph:
             self.add_node("folioarr", "folio array pages<BR/>struct %s[], %d bytes each"
                           % (esc(fs["name"]), fs["size"]), self.rows_of_struct("folioarr", hid, fs))
             self.add_node("folio", "memfd folio<BR/>(PAGE_SIZE &lt;&lt; order bytes of file data)", [])
+            self.notes.append("one file's %s state, one ``%s`` (its loop arrow: the next chunk), "
+                              "one folio array and one folio stand for all of them"
+                              % (h["compatible"], chunk["name"]))
 
     def render(self):
         self.kho()
         self.luo()
-        self.area("session", "session", "sessions", "session area")
-        self.area("session", "files", "files", "file array (one per session)")
+        self.area("session", "sessions", "session area", "session")
+        if self.area("files", "files", "file array (one per session)", "file"):
+            self.notes.append("one session's file %s is drawn (every session entry's "
+                              "``files`` leads to its own)"
+                              % ("block chain" if self.area_owner("files")[1].get("block")
+                                 else "array"))
         self.handlers()
-        if self.comp("flb"):
-            self.area("flb", "flb", "flbs", "FLB page")
+        self.area("flb", "flbs", "FLB page", "FLB")
+        if self.chains:
+            cid = self.chains[0][0]
+            nouns = [n for _, n, _ in self.chains]
+            what = ("the %s block chain is" % nouns[0] if len(nouns) == 1 else
+                    "the %s and %s block chains are each" % (", ".join(nouns[:-1]), nouns[-1]))
+            self.notes.insert(0, "%s drawn as one block; the loop arrow from a block header's "
+                              "``%s`` stands for the blocks after it (at most ``%s`` = %d per "
+                              "chain)" % (what, self.chains[0][2], "KHO_MAX_BLOCKS",
+                                          self.const(cid, "KHO_MAX_BLOCKS")))
         names = {n.split()[0] for n in self.nodes}
         out = ["// Generated by conformance/tools/docgen.py from spec/abi (profile %s) -- do not edit."
                % self.pid,
@@ -363,6 +428,9 @@ class StateGraph:
         out.append("}")
         return "\n".join(out) + "\n"
 
+    def caption(self):
+        return "Simplified: %s." % "; ".join(self.notes) if self.notes else ""
+
 
 def check_links(abi):
     """Every LINKS key names a field that exists in spec/abi."""
@@ -376,6 +444,13 @@ def check_links(abi):
         raise luoabi.AbiError("docgen: LINKS names fields spec/abi lacks: %s" % missing)
 
 
-def state_dot(abi, pid):
+def state_diagram(abi, pid):
+    """(DOT source, caption) of the state diagram of profile pid."""
     check_links(abi)
-    return StateGraph(abi, pid).render()
+    g = StateGraph(abi, pid)
+    dot = g.render()
+    return dot, g.caption()
+
+
+def state_dot(abi, pid):
+    return state_diagram(abi, pid)[0]
