@@ -293,8 +293,8 @@ static void jfdt(FILE *f, const struct run_results *res)
 	jseries(f, "batch", res->dtv_batch);
 	fputs(", ", f);
 	jseries(f, "single", res->dtv_one);
-	fprintf(f, ", \"per_fdt_s\": %.6f, \"marginal_s\": %.6f},\n   \"ratio_per_fdt\": %.1f, "
-		"\"ratio_single\": %.1f, \"target\": \"%s\"},\n",
+	fprintf(f, ", \"per_fdt_s\": %.6f, \"marginal_s\": %.6f},\n   \"ratio_per_fdt\": %.3f, "
+		"\"ratio_single\": %.3f, \"target\": \"%s\"},\n",
 		c.dtv_per, c.dtv_marg, c.ratio, c.conform_one > 0 ? c.dtv_one / c.conform_one : 0,
 		vname(c.v));
 }
