@@ -148,7 +148,7 @@ FUZZ_OPTS = -max_len=$(FUZZ_MAXLEN_$(1)) -dict=$(FUZZ_DIR)/dict/$(FUZZ_DICT_$(1)
 define fuzz_run
 fuzz-run-$(1): $(FUZZ_DIR)/bin/fuzz_$(1) fuzz-corpus
 	@mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/artifacts/$(1) conformance/fuzz/regress/$(1)
-	@echo "fuzz: $(1) for $(FUZZ_SECONDS) s"
+	@echo "fuzz: $(1) for $(FUZZ_SECONDS) s"; date +%s > $(FUZZ_DIR)/.start-$(1)
 	@ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 		$(FUZZ_DIR)/bin/fuzz_$(1) $(call FUZZ_OPTS,$(1)) -max_total_time=$(FUZZ_SECONDS) \
 		$(if $(filter-out 1,$(FUZZ_JOBS)),-fork=$(FUZZ_JOBS)) \
@@ -157,7 +157,8 @@ fuzz-run-$(1): $(FUZZ_DIR)/bin/fuzz_$(1) fuzz-corpus
 	@grep -q '^stat::number_of_executed_units' $(FUZZ_DIR)/fuzz-$(1).log || \
 		{ tail -20 $(FUZZ_DIR)/fuzz-$(1).log; echo "fuzz: $(1) did not run"; exit 1; }
 	@grep -E '^stat::average_exec_per_sec|^#[0-9]+.*(DONE|pulse)' $(FUZZ_DIR)/fuzz-$(1).log | tail -2
-	@conformance/fuzz/ledger.sh add $(FUZZ_DIR)/ledger.tsv $(1) $(FUZZ_DIR)/fuzz-$(1).log $(FUZZ_SECONDS)
+	@conformance/fuzz/ledger.sh add $(FUZZ_DIR)/ledger.tsv $(1) $(FUZZ_DIR)/fuzz-$(1).log \
+		$$$$(( $$$$(date +%s) - $$$$(cat $(FUZZ_DIR)/.start-$(1)) ))
 	@for a in $(FUZZ_DIR)/artifacts/$(1)/*; do [ -f "$$$$a" ] || continue; \
 		cp -n "$$$$a" conformance/fuzz/regress/$(1)/ && echo "fuzz: $(1): NEW REGRESSION INPUT $$$$a"; \
 	done
