@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -21,11 +22,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int memfd = -1;
 static char path[64];
 
-/* Every byte the reader says a segment holds must map, and no byte past it. */
+/*
+ * Every byte the reader says a segment holds must map, and no byte past
+ * it.  Where segments overlap (LUO-IMG-004) a byte has no one owner and
+ * map() may serve another segment's shorter run: then only the bounds
+ * are promised, whatever map() returns must be readable.
+ */
 static void segments(struct luoc_image *img)
 {
 	volatile uint8_t sink = 0;
 	uint64_t phys, len, end;
+	bool overlap = luoc_image_overlap(img, &phys) >= 0;
 	unsigned int i;
 
 	for (i = 0; luoc_image_segment(img, i, &phys, &len); i++) {
@@ -34,15 +41,15 @@ static void segments(struct luoc_image *img)
 		if (!len)
 			continue;
 		p = luoc_image_map(img, phys, len);
-		if (!p)
+		if (!p && !overlap)
 			fz_fail("segment %u [0x%llx, +0x%llx) does not map", i,
 				(unsigned long long)phys, (unsigned long long)len);
-		sink ^= p[0] ^ p[len - 1];
+		if (p)
+			sink ^= p[0] ^ p[len - 1];
 		if (!__builtin_add_overflow(phys, len, &end) && end != 0)
 			(void)luoc_image_map(img, end - 1, 2);
 	}
 	(void)sink;
-	(void)luoc_image_overlap(img, &phys);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
