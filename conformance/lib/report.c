@@ -111,12 +111,14 @@ static void fold(struct luoc_ctx *c, const char *req, enum luoc_severity sev)
 {
 	enum luoc_outcome o;
 
-	if (c->outcome_override >= 0)
+	if (c->outcome_override >= 0) {
 		o = (enum luoc_outcome)c->outcome_override;
-	else if (sev == LUOC_SEV_ERROR)
-		o = row_of(c, req, &o) ? o : c->p ? c->p->out_default : LUOC_OUT_UNDEFINED;
-	else if (sev != LUOC_SEV_WARNING || !row_of(c, req, &o))
+	} else if (sev == LUOC_SEV_ERROR) {
+		if (!row_of(c, req, &o))	/* luoc_outcome_for()'s default */
+			o = c->p ? c->p->out_default : LUOC_OUT_UNDEFINED;
+	} else if (sev != LUOC_SEV_WARNING || !row_of(c, req, &o)) {
 		return;
+	}
 	if (sev == LUOC_SEV_NOTE)
 		return;
 	if (o > c->stage_out[c->stage])
