@@ -8,9 +8,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 gen="/usr/bin/python3 $top/conformance/tools/abigen.py"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$top/conformance/tests/tap.sh"
 
 echo "TAP version 13"
 if $gen "$work/real" >"$work/out" 2>&1 &&

@@ -12,9 +12,7 @@ fx=$top/conformance/tests/abidiff/fixtures
 py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$top/conformance/tests/tap.sh"
 
 # run NAME ARGS...: the JSON report in $work/NAME.json, exit status in $rc
 run() {

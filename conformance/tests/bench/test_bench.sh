@@ -15,9 +15,7 @@ conform=$B/luo-conform
 py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done; }
+. "$top/conformance/tests/tap.sh"
 check() { local d=$1; shift; if "$@" >"$work/out" 2>&1; then ok "$d"; else notok "$d" "$(head -c 800 "$work/out")"; fi; }
 
 # 1. every profile the generator writes, both KHO map formats, orders, gaps

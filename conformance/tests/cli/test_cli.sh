@@ -12,9 +12,7 @@ mkimage=$B/luo-mkimage
 py=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/# /'; done; }
+. "$top/conformance/tests/tap.sh"
 
 # run NAME: runs the rest of the line, keeps stdout/stderr/status in $work/NAME.*
 run() {

@@ -15,9 +15,7 @@ check="$py $top/conformance/tests/docs/doccheck.py"
 mkdir -p "$WORK" "$SHOTS"
 work=$(mktemp -d "$(cd "$WORK" && pwd)/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$top/conformance/tests/tap.sh"
 # t DESCRIPTION COMMAND...: one test; the command's output goes to the log.
 t() {
 	local what=$1; shift

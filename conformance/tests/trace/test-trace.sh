@@ -14,9 +14,7 @@ else
 fi
 trap 'rm -rf "$work"' EXIT
 trace="/usr/bin/python3 $top/conformance/tools/trace.py"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$top/conformance/tests/tap.sh"
 
 # fresh: a copy of the parts of the tree trace.py reads.
 fresh() {
