@@ -14,6 +14,9 @@ static const char check_usage[] =
 "Usage: luo-conform check [OPTION]... IMAGE...\n"
 "Check each state image (an ELF64 core whose PT_LOAD segments hold physical\n"
 "memory, with a LUO note naming the KHO root FDT) against the luo-v1 spec.\n"
+"An IMAGE that is a bare FDT (the KHO root or the LUO FDT alone, e.g. a copy\n"
+"from KHO's debugfs) is checked on its own: the memory it points at is not\n"
+"there, so the rules on that memory are not checked.\n"
 "\n"
 "  --format=FORMAT         text (default), ktap, junit or json\n"
 "  --profile=NAME          check against this profile (%s)\n"
@@ -21,6 +24,9 @@ static const char check_usage[] =
 "  --kho-root=ADDR         physical address of the KHO root FDT (overrides the note;\n"
 "                          needed for an image without a LUO note)\n"
 "  --page-size=N           PAGE_SIZE of the writing kernel (default: the note's, else 4096)\n"
+"  --fdt=KIND              a bare FDT is the KHO root (kho) or the LUO FDT (luo);\n"
+"                          default: a KHO root string or LUO sub-node says kho\n"
+"  --big-endian            a bare FDT's writer was big-endian (an image says so itself)\n"
 "  --state                 json: also print the decoded state (sessions, files,\n"
 "                          memfd sizes and SHA-256 of their contents, FLBs)\n"
 "  -q, --quiet             text: print only errors and warnings; no progress\n"
@@ -33,13 +39,15 @@ static const char check_usage[] =
 "2 usage or I/O error (missing file, not an ELF64 core, no LUO note and no\n"
 "--kho-root, ...).\n";
 
-enum { O_FORMAT = 256, O_PROFILE, O_ROOT, O_PAGE, O_STATE, O_WERROR };
+enum { O_FORMAT = 256, O_PROFILE, O_ROOT, O_PAGE, O_STATE, O_WERROR, O_FDT, O_BE };
 
 static const struct option check_opts[] = {
 	{ "format", required_argument, NULL, O_FORMAT },
 	{ "profile", required_argument, NULL, O_PROFILE },
 	{ "kho-root", required_argument, NULL, O_ROOT },
 	{ "page-size", required_argument, NULL, O_PAGE },
+	{ "fdt", required_argument, NULL, O_FDT },
+	{ "big-endian", no_argument, NULL, O_BE },
 	{ "state", no_argument, NULL, O_STATE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "warnings-as-errors", no_argument, NULL, O_WERROR },
@@ -109,6 +117,12 @@ static int take_opt(struct cf_opts *o, int c, const char *arg)
 		o->have_page_size = true;
 		o->page_size = (uint32_t)v;
 		return 0;
+	case O_FDT:
+		if (strcmp(arg, "kho") && strcmp(arg, "luo"))
+			return usage_error("bad --fdt '%s' (kho or luo)", arg);
+		o->fdt_kind = arg[0] == 'k' ? LUOC_INPUT_KHO_FDT : LUOC_INPUT_LUO_FDT;
+		return 0;
+	case O_BE: o->big_endian = true; return 0;
 	case O_STATE: o->state = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case O_WERROR: o->werror = true; return 0;

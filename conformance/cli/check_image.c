@@ -2,7 +2,8 @@
 /*
  * check_image.c - check one state image: open it, derive the checker
  * configuration from its LUO note (or the options), choose the profile,
- * run the core, and keep what it reports.
+ * run the core, and keep what it reports.  A bare FDT goes to
+ * check_fdt.c instead.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -43,10 +44,8 @@ void cf_ws_free(struct cf_ws *ws)
 	ws->size = 0;
 }
 
-/* The image cannot be checked: exit status 2, one line on stderr. */
-static void fail(struct cf_report *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void fail(struct cf_report *r, const char *fmt, ...)
+/* The input cannot be checked: exit status 2, one line on stderr. */
+void cf_fail(struct cf_report *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -69,15 +68,15 @@ static bool make_config(struct cf_run *c)
 	const struct luoc_image_info *i = c->info;
 
 	if (!c->o->have_root && !i->has_note) {
-		fail(c->r, "no LUO note in the image and no --kho-root (LUO-IMG-002)");
+		cf_fail(c->r, "no LUO note in the image and no --kho-root (LUO-IMG-002)");
 		return false;
 	}
 	if (i->has_note && i->flags) {
-		fail(c->r, "LUO note flags are 0x%x, not 0 (LUO-IMG-002)", i->flags);
+		cf_fail(c->r, "LUO note flags are 0x%x, not 0 (LUO-IMG-002)", i->flags);
 		return false;
 	}
 	if (!c->o->have_page_size && i->has_note && !valid_page_size(i->page_size)) {
-		fail(c->r, "LUO note page size %u is not 4096, 16384 or 65536 (LUO-IMG-002)",
+		cf_fail(c->r, "LUO note page size %u is not 4096, 16384 or 65536 (LUO-IMG-002)",
 		     i->page_size);
 		return false;
 	}
@@ -101,7 +100,7 @@ static bool choose_profile(struct cf_run *c)
 	if (name) {
 		c->cfg.profile = luoc_profile_find(name);
 		if (!c->cfg.profile) {
-			fail(c->r, "the LUO note names unknown profile '%s' (LUO-IMG-002)", name);
+			cf_fail(c->r, "the LUO note names unknown profile '%s' (LUO-IMG-002)", name);
 			return false;
 		}
 		snprintf(c->r->reason, sizeof(c->r->reason), "%s", why);
@@ -138,29 +137,30 @@ static void finding_cb(void *ctx, const struct luoc_finding *f)
 }
 
 /* The state visitor collects into r->state, fresh for each pass. */
-static void state_reset(struct cf_run *c, struct luoc_visitor *v)
+static void state_reset(struct cf_report *r, struct luoc_visitor *v)
 {
-	if (c->r->state) {
-		cf_state_free(c->r->state);
-		free(c->r->state);
+	if (r->state) {
+		cf_state_free(r->state);
+		free(r->state);
 	}
-	c->r->state = calloc(1, sizeof(*c->r->state));
-	if (c->r->state)
+	r->state = calloc(1, sizeof(*r->state));
+	if (r->state)
 		cf_state_visitor(v);
 }
 
-static int check_pass(struct cf_run *c, size_t ws)
+int cf_core_pass(const struct cf_opts *o, struct cf_report *r, struct cf_ws *ws,
+		 struct luoc_config *cfg, const struct luoc_mem *mem, size_t wsz)
 {
-	struct luoc_visitor v = { .finding = finding_cb, .ctx = c->r };
+	struct luoc_visitor v = { .finding = finding_cb, .ctx = r };
 
-	cf_report_clear(c->r);
-	if (c->o->state)
-		state_reset(c, &v);
-	if (c->o->progress)
+	cf_report_clear(r);
+	if (o->state)
+		state_reset(r, &v);
+	if (o->progress)
 		v.progress = cf_progress;
-	c->cfg.workspace = ws && ws_get(c->ws, ws) ? c->ws->buf : NULL;
-	c->cfg.workspace_size = c->cfg.workspace ? ws : 0;
-	return luoc_check(&c->cfg, &c->mem, &v, &c->r->res);
+	cfg->workspace = wsz && ws_get(ws, wsz) ? ws->buf : NULL;
+	cfg->workspace_size = cfg->workspace ? wsz : 0;
+	return luoc_check(cfg, mem, &v, &r->res);
 }
 
 /*
@@ -172,28 +172,28 @@ static void run_core(struct cf_run *c)
 {
 	size_t full = luoc_workspace_hint(c->info->mem_bytes);
 	size_t ws = luoc_workspace_hint_meta(c->info->file_bytes, c->info->mem_bytes);
-	int ret = check_pass(c, ws);
+	int ret = cf_core_pass(c->o, c->r, c->ws, &c->cfg, &c->mem, ws);
 
 	/* no room for the second pass: the first one's findings stand */
 	if (!ret && c->r->ws_short && ws < full && ws_get(c->ws, full))
-		ret = check_pass(c, full);
+		ret = cf_core_pass(c->o, c->r, c->ws, &c->cfg, &c->mem, full);
 	if (c->o->progress)
 		cf_progress_done(c->r->path);
 	if (ret) {
-		fail(c->r, "the checker refused the configuration: %s", luoc_strerror(ret));
+		cf_fail(c->r, "the checker refused the configuration: %s", luoc_strerror(ret));
 		return;
 	}
 	if (c->r->state)
 		cf_digest_memfds(c->r->state, c->img, c->cfg.page_size);
 }
 
-static void verdict(struct cf_run *c)
+void cf_verdict(const struct cf_opts *o, struct cf_report *r, const struct luoc_config *cfg)
 {
-	const struct luoc_result *res = &c->r->res;
+	const struct luoc_result *res = &r->res;
 
-	c->r->profile = res->profile ? res->profile->name :
-			c->cfg.profile ? c->cfg.profile->name : NULL;
-	c->r->conformant = !res->errors && !(c->o->werror && res->warnings);
+	r->profile = res->profile ? res->profile->name :
+		     cfg->profile ? cfg->profile->name : NULL;
+	r->conformant = !res->errors && !(o->werror && res->warnings);
 }
 
 void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report *r,
@@ -203,12 +203,14 @@ void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report 
 	char err[256] = "";
 	int ret;
 
+	if (cf_check_fdt(o, path, r, ws))
+		return;
 	r->path = path;
 	r->status = CF_CHECKED;
 	ret = luoc_image_open(path, &c.img, err, sizeof(err));
 	if (ret) {
 		/* -EINVAL: the file is there but is no state image */
-		fail(r, "%s%s", err[0] ? err : "cannot open the image",
+		cf_fail(r, "%s%s", err[0] ? err : "cannot open the image",
 		     ret == -EINVAL ? " (LUO-IMG-001)" : "");
 		return;
 	}
@@ -219,7 +221,7 @@ void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report 
 		run_core(&c);
 		if (r->status == CF_CHECKED) {
 			check_overlap(&c);
-			verdict(&c);
+			cf_verdict(o, r, &c.cfg);
 		}
 	}
 	luoc_image_close(c.img);

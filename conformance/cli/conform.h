@@ -33,6 +33,8 @@ struct cf_opts {
 	bool quiet;
 	bool werror;			/* --warnings-as-errors */
 	bool progress;			/* stderr is a terminal and not quiet */
+	enum luoc_input fdt_kind;	/* --fdt: a bare FDT's kind, 0: by its content */
+	bool big_endian;		/* --big-endian: a bare FDT's writer */
 };
 
 struct cf_finding {
@@ -90,6 +92,7 @@ struct cf_report {
 	enum cf_status status;
 	char error[320];		/* CF_FAILED: one-line reason */
 	const char *profile;		/* name of the profile checked against */
+	enum luoc_input input;		/* a whole state, or a bare FDT */
 	char reason[LUOC_REASON_MAX + 32];	/* why that profile */
 	struct luoc_result res;
 	bool conformant;
@@ -109,6 +112,14 @@ struct cf_ws {
 /* check_image.c */
 void cf_check_image(const struct cf_opts *o, const char *path, struct cf_report *r,
 		    struct cf_ws *ws);
+void cf_fail(struct cf_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One run of the core with a workspace of wsz bytes: 0, or -LUOC_EINVAL. */
+int cf_core_pass(const struct cf_opts *o, struct cf_report *r, struct cf_ws *ws,
+		 struct luoc_config *cfg, const struct luoc_mem *mem, size_t wsz);
+void cf_verdict(const struct cf_opts *o, struct cf_report *r, const struct luoc_config *cfg);
+/* check_fdt.c: 1 when the file is a bare FDT (then checked), else 0 */
+int cf_check_fdt(const struct cf_opts *o, const char *path, struct cf_report *r,
+		 struct cf_ws *ws);
 void cf_ws_free(struct cf_ws *ws);
 
 /* report.c */
@@ -135,6 +146,8 @@ void cf_digest_memfds(struct cf_state *s, void *img, uint32_t page_size);
 void cf_json_str(FILE *out, const char *s);
 void cf_json_hex(FILE *out, uint64_t v);
 
+/* output_text.c */
+const char *cf_input_text(enum luoc_input in);
 /* output_*.c: print every report */
 typedef void (*cf_output_fn)(FILE *out, const struct cf_opts *o,
 			     struct cf_report *reps, size_t n);

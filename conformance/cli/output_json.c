@@ -2,7 +2,8 @@
 /*
  * output_json.c - machine-readable results:
  *   {"tool": "luo-conform", "version": ..., "conformant": bool,
- *    "images": [{"image", "verdict": "conformant"|"nonconformant"|"error",
+ *    "images": [{"image", "input": "state"|"kho-fdt"|"luo-fdt" (a bare FDT),
+ *                "verdict": "conformant"|"nonconformant"|"error",
  *                "error" (verdict error only), "profile", "reason",
  *                "errors", "warnings", "notes", "outcome",
  *                "counts": {"sessions", "files", "flbs", "folios"},
@@ -74,6 +75,8 @@ static void one(FILE *out, const struct cf_report *r, bool last)
 
 	fputs("    {\n      \"image\": ", out);
 	cf_json_str(out, r->path);
+	fprintf(out, ",\n      \"input\": \"%s\"", r->input == LUOC_INPUT_KHO_FDT ? "kho-fdt" :
+		r->input == LUOC_INPUT_LUO_FDT ? "luo-fdt" : "state");
 	fprintf(out, ",\n      \"verdict\": \"%s\",\n", verdict);
 	if (r->status == CF_FAILED) {
 		fputs("      \"error\": ", out);

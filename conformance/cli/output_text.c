@@ -7,6 +7,13 @@
  */
 #include "conform.h"
 
+/* How a bare FDT was checked: said before the profile, nothing for a state. */
+const char *cf_input_text(enum luoc_input in)
+{
+	return in == LUOC_INPUT_KHO_FDT ? "KHO root FDT alone (memory it points at not checked), " :
+	       in == LUOC_INPUT_LUO_FDT ? "LUO FDT alone (memory it points at not checked), " : "";
+}
+
 void cf_finding_line(FILE *out, const struct cf_finding *f)
 {
 	fprintf(out, "%s: %s", cf_severity_name(f->severity), f->req);
@@ -21,9 +28,9 @@ static void summary(FILE *out, const struct cf_report *r)
 {
 	const struct luoc_result *res = &r->res;
 
-	fprintf(out, "%s: profile %s (%s); %u error(s), %u warning(s), %u note(s): %s; "
+	fprintf(out, "%s: %sprofile %s (%s); %u error(s), %u warning(s), %u note(s): %s; "
 		"incoming %s kernel: %s\n",
-		r->path, r->profile ? r->profile : "none", r->reason, res->errors,
+		r->path, cf_input_text(r->input), r->profile ? r->profile : "none", r->reason, res->errors,
 		res->warnings, res->notes, r->conformant ? "conformant" : "NOT conformant",
 		r->profile ? r->profile : "?", luoc_outcome_name(res->outcome));
 }

@@ -31,6 +31,8 @@ int luoc_cfg_check(const struct luoc_config *cfg, const struct luoc_mem *mem)
 		return -LUOC_EINVAL;
 	if (cfg->kho_root_size && cfg->kho_root_size < FDT_V17_SIZE)
 		return -LUOC_EINVAL;
+	if (cfg->input > LUOC_INPUT_LUO_FDT)
+		return -LUOC_EINVAL;
 	return 0;
 }
 
@@ -74,6 +76,7 @@ static void ctx_init(struct luoc_ctx *c, const struct luoc_config *cfg,
 	c->ps = cfg->page_size;
 	c->pshift = LUOC_LOG2(cfg->page_size);
 	c->be = cfg->big_endian;
+	c->bare = cfg->input != LUOC_INPUT_STATE;
 	res->outcome = LUOC_OUT_ACCEPT;
 	c->outcome_override = -1;
 	luoc_ws_init(c);
@@ -88,6 +91,17 @@ static void walk_raw(struct luoc_ctx *c, const struct luoc_kho_out *kho)
 		return;
 	luoc_sessions_chain(c, so.sessions);
 	luoc_flb_raw(c, so.flbs);
+}
+
+/*
+ * A bare LUO FDT: the KHO root that would point at it is not part of the
+ * input, so the check starts at the LUO FDT (no blob-size to compare).
+ */
+static void bare_luo(struct luoc_ctx *c, struct luoc_kho_out *kho)
+{
+	__builtin_memset(kho, 0, sizeof(*kho));
+	kho->have_luo = true;
+	kho->luo_phys = c->cfg->kho_root;
 }
 
 static void walk_luo(struct luoc_ctx *c, const struct luoc_kho_out *kho)
@@ -136,13 +150,18 @@ int luoc_check(const struct luoc_config *cfg, const struct luoc_mem *mem,
 	choose_profile(&c);
 	res->profile = c.p;
 	c.stage = ST_ROOT;
-	if (luoc_kho_check(&c, &kho)) {
+	if (cfg->input == LUOC_INPUT_LUO_FDT) {
+		bare_luo(&c, &kho);
+	} else if (luoc_kho_check(&c, &kho)) {
 		finish_outcome(&c);
 		return 0;
 	}
 	c.stage = ST_KMAP;
-	luoc_kmap_setup(&c, kho.have_map, kho.map_phys);
-	walk_luo(&c, &kho);
+	/* a bare FDT comes without the memory map or, alone, the LUO FDT */
+	if (!c.bare)
+		luoc_kmap_setup(&c, kho.have_map, kho.map_phys);
+	if (cfg->input != LUOC_INPUT_KHO_FDT)
+		walk_luo(&c, &kho);
 	finish_outcome(&c);
 	if (vis && vis->progress && c.folios_total)
 		vis->progress(vis->ctx, c.folios_done, c.folios_total);

@@ -30,6 +30,8 @@ struct tuple {
 	char kho[32], sess[32], luo[16];
 	bool have_luo, luo_ok, flb;
 	bool raw;		/* the LUO blob is no FDT: a struct luo_ser */
+	bool bare;		/* the input is the LUO FDT alone: no KHO root */
+	bool kho_only;		/* the input is the KHO root alone: no LUO blob */
 	uint32_t raw_match;	/* bit k: profile k's luo_ser compatible */
 	uint32_t memfd_seen;	/* bit k: profile k's memfd string in a file */
 	uint32_t memfd_known;	/* bit k: profile k has a handler at all */
@@ -210,7 +212,8 @@ static unsigned int score(const struct tuple *t, unsigned int k)
 	const struct luoc_profile *p = &luoc_profiles[k];
 	unsigned int s = 0;
 
-	if (!strcmp(t->kho, p->kho_compat))
+	/* a bare LUO blob stands in for the root of the profiles of its form */
+	if ((t->bare && (p->luo_form == LUOC_LUO_RAW) == t->raw) || !strcmp(t->kho, p->kho_compat))
 		s |= M_KHO;
 	if (!t->luo_ok)
 		return s;
@@ -229,6 +232,17 @@ static unsigned int score(const struct tuple *t, unsigned int k)
 	return s;
 }
 
+/* A given profile that matches as well as the best one: nothing to note. */
+static bool given_ties(const struct luoc_config *cfg, const struct tuple *t, unsigned int bs)
+{
+	unsigned int k;
+
+	for (k = 0; k < n_masked(); k++)
+		if (cfg->profile == &luoc_profiles[k])
+			return score(t, k) == bs;
+	return false;
+}
+
 static void reason(char *buf, size_t len, const struct tuple *t, const struct luoc_profile *p,
 		   unsigned int s)
 {
@@ -238,12 +252,24 @@ static void reason(char *buf, size_t len, const struct tuple *t, const struct lu
 	for (k = 0; k < n_masked(); k++)
 		if ((t->memfd_seen & (1u << k)) && luoc_profiles[k].memfd)
 			hn = luoc_profiles[k].memfd->compat;
-	if (!t->have_luo)
+	if (t->bare && !t->raw)
+		luoc_snprintf(buf, len, "bare LUO FDT, %s, /%s %s: %s%s%s%s%s",
+			      t->sess[0] ? t->sess : "no session node",
+			      luoc_flb_node_name() ? luoc_flb_node_name() : "flb",
+			      t->flb ? "present" : "absent", p->name,
+			      s == M_ALL ? "" : " (closest; differs in",
+			      s & M_SESS ? "" : " session",
+			      s & M_FLB ? "" : " flb", s == M_ALL ? "" : ")");
+	else if (t->kho_only)
+		luoc_snprintf(buf, len, "bare %s root: %s%s", t->kho[0] ? t->kho : "unknown", p->name,
+			      s & M_KHO ? "" : " (closest; the KHO root string is unknown)");
+	else if (!t->have_luo)
 		luoc_snprintf(buf, len, "%s root, no LUO sub-node: %s%s", t->kho[0] ? t->kho : "unknown",
 			      p->name, s & M_KHO ? "" : " (closest; the KHO root string is unknown)");
 	else if (t->raw)
-		luoc_snprintf(buf, len, "%s root, luo_ser \"%s\"%s%s: %s%s%s%s%s",
-			      t->kho[0] ? t->kho : "unknown", t->luo, hn[0] ? ", handler " : "", hn,
+		luoc_snprintf(buf, len, "%s%s, luo_ser \"%s\"%s%s: %s%s%s%s%s",
+			      t->bare ? "bare" : t->kho[0] ? t->kho : "unknown",
+			      t->bare ? "" : " root", t->luo, hn[0] ? ", handler " : "", hn,
 			      p->name, s == M_ALL ? "" : " (closest; differs in",
 			      s & M_KHO ? "" : " kho",
 			      s & M_SESS ? "" : " luo",
@@ -284,15 +310,22 @@ const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 	c.pshift = LUOC_LOG2(cfg->page_size);
 	c.be = cfg->big_endian;
 	c.p = &luoc_profiles[luoc_n_profiles - 1];
+	c.bare = cfg->input != LUOC_INPUT_STATE;
 	luoc_ws_init(&c);
-	if (luoc_fdt_open(&c, &loc, R_KHO_001, cfg->kho_root,
-			  cfg->kho_root_size ? cfg->kho_root_size : c.ps, &fdt)) {
+	if (cfg->input == LUOC_INPUT_LUO_FDT) {
+		t.bare = t.have_luo = true;
+		luo = cfg->kho_root;
+	} else if (luoc_fdt_open(&c, &loc, R_KHO_001, cfg->kho_root,
+				 cfg->kho_root_size ? cfg->kho_root_size : c.ps, &fdt)) {
 		luoc_snprintf(buf, len, "KHO root FDT at 0x%llx unreadable",
 			      (unsigned long long)cfg->kho_root);
 		return guess ? c.p : NULL;
+	} else {
+		first_string(fdt, 0, t.kho, sizeof(t.kho));
+		/* a bare KHO root: the LUO blob it names is not in the input */
+		t.have_luo = luo_addr(&c, fdt, &luo) && !c.bare;
+		t.kho_only = c.bare;
 	}
-	first_string(fdt, 0, t.kho, sizeof(t.kho));
-	t.have_luo = luo_addr(&c, fdt, &luo);
 	if (t.have_luo)
 		read_luo(&c, luo, &t);
 	if (t.have_luo && !t.luo_ok && !guess) {
@@ -310,7 +343,7 @@ const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 	}
 	reason(buf, len, &t, &luoc_profiles[best], bs);
 	if (scorep)
-		*scorep = t.have_luo ? bs : (bs & M_KHO ? M_ALL : 0);
+		*scorep = given_ties(cfg, &t, bs) ? 0 : t.have_luo ? bs : (bs & M_KHO ? M_ALL : 0);
 	return &luoc_profiles[best];
 }
 

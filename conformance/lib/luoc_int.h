@@ -255,6 +255,7 @@ struct luoc_ctx {
 	unsigned int pshift;
 	bool be;
 	bool quiet;		/* detection: drop findings */
+	bool bare;		/* the input is one FDT: memory past it is not checked */
 	enum luoc_stage stage;			/* of the findings being reported */
 	enum luoc_outcome stage_out[ST_COUNT];	/* worst outcome per stage */
 	int outcome_override;			/* >= 0: use for the next finding */

@@ -6,7 +6,9 @@
  * there, says why: the address range wraps (checked before map() is ever
  * called with it), the bytes are absent from the image (LUO-IMG-003), or
  * they are absent as read but present byte-swapped, which means a u64 was
- * written in the other byte order (LUO-FDT-004).
+ * written in the other byte order (LUO-FDT-004).  A bare FDT holds no
+ * memory but itself: what it points at is not there to check, and its
+ * absence is no finding.
  */
 #include "luoc_int.h"
 
@@ -39,7 +41,7 @@ const void *luoc_need(struct luoc_ctx *c, const struct luoc_loc *loc, const char
 		return NULL;
 	}
 	ptr = luoc_peek(c, phys, len);
-	if (ptr)
+	if (ptr || c->bare)
 		return ptr;
 	if (luoc_addr_swapped(c, phys, len))
 		luoc_report(c, loc, R_FDT_004, SEV_E, -LUOC_EBYTEORDER, phys,

@@ -111,9 +111,24 @@ struct luoc_visitor {
 	void *ctx;
 };
 
+/*
+ * What the configuration's kho_root points at.  A bare FDT (a debugfs
+ * copy, a vector's FDT) is checked on its own: it is the whole input, so
+ * the memory its properties point at is not read and the rules on that
+ * memory are not checked.  map() must serve the FDT's whole area (the
+ * KHO root's kho_root_size, the LUO FDT's LUO_FDT_SIZE), bytes past the
+ * FDT as zeros.
+ */
+enum luoc_input {
+	LUOC_INPUT_STATE = 0,	/* the KHO root of a whole state in memory */
+	LUOC_INPUT_KHO_FDT,	/* the KHO root FDT alone */
+	LUOC_INPUT_LUO_FDT,	/* the LUO FDT alone */
+};
+
 struct luoc_config {
 	const struct luoc_profile *profile;	/* NULL: detect */
-	uint64_t kho_root;			/* physical address of the KHO root FDT */
+	uint64_t kho_root;			/* physical address of the KHO root FDT
+					   (of the bare FDT: see input) */
 	uint64_t kho_root_size;			/* bytes; 0 means page_size */
 	uint32_t page_size;			/* 4096, 16384 or 65536 */
 	bool big_endian;			/* byte order of the writing CPU */
@@ -125,6 +140,7 @@ struct luoc_config {
 	 */
 	void *workspace;
 	size_t workspace_size;
+	enum luoc_input input;			/* 0: a whole state */
 };
 
 #define LUOC_REASON_MAX	160
