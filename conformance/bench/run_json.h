@@ -25,6 +25,7 @@ struct run_results {
 	struct series startup;		/* luo-conform check on a tiny image */
 	unsigned int fdt_n;		/* 0: no FDT comparison */
 	const struct series *conform_batch, *conform_one, *dtv_batch, *dtv_one;
+	const struct series *conform_img;	/* luo-conform on the vector images */
 };
 
 /* run.c */

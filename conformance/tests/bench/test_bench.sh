@@ -115,6 +115,9 @@ assert all(t["result"] in ("pass", "fail", "n/a") for t in r["targets"])
 if sys.argv[2] == "vec":
     f = r["fdt"]
     assert f["count"] == 2 and f["dt_validate"]["per_fdt_s"] > 0 and f["ratio_per_fdt"] > 0, f
+    # luo-conform reads the FDTs dt-validate reads, and the images beside them
+    assert f["luo_conform"]["per_fdt_s"] > 0 and f["luo_conform_images"]["per_image_s"] > 0, f
+    assert f["luo_conform_images"]["ratio_per_fdt"] > 0, f
 ' "$work/results.json" "${vec:+vec}"
 check "the runner prints every target as PASS, FAIL or N/A" $py -c '
 import sys
