@@ -3,7 +3,8 @@
  * fuzz_kho_root.c - the input is the KHO root FDT; nothing else is in
  * memory.  Checked as written by a little- and by a big-endian CPU, with
  * the profile detected (detection reads only the root here), so every
- * profile's root rules are reachable through the compatible string.
+ * profile's root rules are reachable through the compatible string; and
+ * once more as a bare KHO root (luoc_config.input), which it is here.
  */
 #include "fz.h"
 
@@ -24,6 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.big_endian = true;
 	/* a root larger than a page, as a kho_root_size from an image note allows */
 	cfg.kho_root_size = size < 64 ? 64 : size;
+	fz_check(&cfg, &m, (size_t)-1);
+	cfg.input = LUOC_INPUT_KHO_FDT;
 	fz_check(&cfg, &m, (size_t)-1);
 	fz_mem_free(&m);
 	return 0;

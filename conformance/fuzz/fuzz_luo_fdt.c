@@ -6,6 +6,7 @@
  * the profile count; bytes past the FDT's totalsize are never read), which
  * checks it as its own and then detects, so the fuzzer reaches every
  * profile's rules at a third of the cost of checking all of them each time.
+ * Then the input alone, as a bare LUO FDT (luoc_config.input), detected.
  */
 #include "fz.h"
 
@@ -39,6 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.profile = p;
 		fz_check(&cfg, &m, (size_t)-1);
 		cfg.profile = NULL;
+		fz_check(&cfg, &m, (size_t)-1);
+		cfg.input = LUOC_INPUT_LUO_FDT;
+		cfg.kho_root = LUO_PHYS;
 		fz_check(&cfg, &m, (size_t)-1);
 	}
 	fz_mem_free(&m);
