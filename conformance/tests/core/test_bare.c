@@ -176,6 +176,41 @@ static void bare_kho_compat(void **state)
 	tb_free(t);
 }
 
+/* Detection says which strings of a bare FDT differ from the closest profile. */
+static void bare_detect_closest(void **state)
+{
+	const struct luoc_profile *s6 = luoc_profile_find("series-v6");
+	struct tb *t = tc_state("v7.0");
+	void *fdt = tb_fdt_edit(t, t->luo_fdt);
+	struct tc *c;
+
+	(void)state;
+	/* series-v6's session string, and no /luo-flb, which series-v6 has */
+	assert_int_equal(fdt_setprop_string(fdt, fdt_path_offset(fdt, "/luo-session"), "compatible",
+					    s6->sess_compat), 0);
+	assert_int_equal(fdt_del_node(fdt, fdt_path_offset(fdt, "/luo-flb")), 0);
+	tb_fdt_done(t, t->luo_fdt);
+	c = bare_luo(t, NULL);
+	assert_string_equal(c->res.profile->name, "series-v6");
+	assert_non_null(strstr(c->res.detect_reason, "(closest; differs in flb)"));
+	tc_free(c);
+	fdt = tb_fdt_edit(t, t->luo_fdt);
+	assert_int_equal(fdt_del_node(fdt, fdt_path_offset(fdt, "/luo-session")), 0);
+	tb_fdt_done(t, t->luo_fdt);
+	c = bare_luo(t, NULL);
+	assert_non_null(strstr(c->res.detect_reason, "no session node"));
+	assert_non_null(strstr(c->res.detect_reason, "(closest; differs in session)"));
+	tc_free(c);
+	/* a KHO root without a compatible string */
+	fdt = tb_fdt_edit(t, t->kho_root);
+	assert_int_equal(fdt_delprop(fdt, 0, "compatible"), 0);
+	tb_fdt_done(t, t->kho_root);
+	c = bare_kho(t, NULL);
+	assert_true(!strncmp(c->res.detect_reason, "bare unknown root: ", 19));
+	tc_free(c);
+	tb_free(t);
+}
+
 /* luo-v5 has no LUO FDT: a bare blob is read as struct luo_ser, nothing past it. */
 static void bare_luo_ser(void **state)
 {
@@ -218,6 +253,7 @@ const struct CMUnitTest tc_bare_tests[] = {
 	cmocka_unit_test(bare_luo_other_profile),
 	cmocka_unit_test(bare_kho_valid),
 	cmocka_unit_test(bare_kho_compat),
+	cmocka_unit_test(bare_detect_closest),
 	cmocka_unit_test(bare_luo_ser),
 	cmocka_unit_test(bare_input_invalid),
 };
