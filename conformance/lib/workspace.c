@@ -76,8 +76,11 @@ size_t luoc_workspace_hint(uint64_t image_bytes)
 	uint64_t pages = image_bytes / 4096 + 1;
 	uint64_t want = (uint64_t)1 << 20;
 
+#if SIZE_MAX < UINT64_MAX
+	/* only a 32-bit size_t can be outgrown: 2^64 image bytes need 2^58 here */
 	if (pages > ((uint64_t)SIZE_MAX - want) / 48)
 		return SIZE_MAX;
+#endif
 	return (size_t)(want + pages * 48);
 }
 

@@ -279,5 +279,6 @@ int main(void)
 					 tc_cover_contracts_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_v7.2", tc_v72_tests, tc_v72_n, NULL, NULL);
 	fails += _cmocka_run_group_tests("core_bare", tc_bare_tests, tc_bare_n, NULL, NULL);
+	fails += _cmocka_run_group_tests("core_libfdt_seam", tc_seam_tests, tc_seam_n, NULL, NULL);
 	return fails ? 1 : 0;
 }

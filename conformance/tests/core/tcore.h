@@ -95,6 +95,8 @@ extern const struct CMUnitTest tc_cover_rest_tests[];	/* test_cover_rest.c */
 extern const size_t tc_cover_rest_n;
 extern const struct CMUnitTest tc_cover_contracts_tests[];	/* test_cover_contracts.c */
 extern const size_t tc_cover_contracts_n;
+extern const struct CMUnitTest tc_seam_tests[];	/* test_libfdt_seam.c */
+extern const size_t tc_seam_n;
 extern const struct CMUnitTest tc_bare_tests[];	/* test_bare.c */
 extern const size_t tc_bare_n;
 extern const struct CMUnitTest tc_v72_tests[];
