@@ -76,7 +76,7 @@ static void ctx_init(struct luoc_ctx *c, const struct luoc_config *cfg,
 	c->ps = cfg->page_size;
 	c->pshift = LUOC_LOG2(cfg->page_size);
 	c->be = cfg->big_endian;
-	c->bare = cfg->input != LUOC_INPUT_STATE;
+	luoc_bare_init(c);
 	res->outcome = LUOC_OUT_ACCEPT;
 	c->outcome_override = -1;
 	luoc_ws_init(c);
@@ -157,11 +157,10 @@ int luoc_check(const struct luoc_config *cfg, const struct luoc_mem *mem,
 		return 0;
 	}
 	c.stage = ST_KMAP;
-	/* a bare FDT comes without the memory map or, alone, the LUO FDT */
+	/* a bare FDT comes without the memory map (nor a bare root with its LUO blob) */
 	if (!c.bare)
 		luoc_kmap_setup(&c, kho.have_map, kho.map_phys);
-	if (cfg->input != LUOC_INPUT_KHO_FDT)
-		walk_luo(&c, &kho);
+	walk_luo(&c, &kho);
 	finish_outcome(&c);
 	if (vis && vis->progress && c.folios_total)
 		vis->progress(vis->ctx, c.folios_done, c.folios_total);

@@ -310,7 +310,7 @@ const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 	c.pshift = LUOC_LOG2(cfg->page_size);
 	c.be = cfg->big_endian;
 	c.p = &luoc_profiles[luoc_n_profiles - 1];
-	c.bare = cfg->input != LUOC_INPUT_STATE;
+	luoc_bare_init(&c);
 	luoc_ws_init(&c);
 	if (cfg->input == LUOC_INPUT_LUO_FDT) {
 		t.bare = t.have_luo = true;

@@ -255,7 +255,8 @@ struct luoc_ctx {
 	unsigned int pshift;
 	bool be;
 	bool quiet;		/* detection: drop findings */
-	bool bare;		/* the input is one FDT: memory past it is not checked */
+	bool bare;		/* the input is one FDT: nothing past it is read */
+	uint64_t bare_lo, bare_hi;	/* ... the bytes it may span */
 	enum luoc_stage stage;			/* of the findings being reported */
 	enum luoc_outcome stage_out[ST_COUNT];	/* worst outcome per stage */
 	int outcome_override;			/* >= 0: use for the next finding */
@@ -320,6 +321,8 @@ const void *luoc_peek(const struct luoc_ctx *c, uint64_t phys, uint64_t len);
 
 /* workspace.c */
 void luoc_ws_init(struct luoc_ctx *c);
+/* mem.c: the input window of a bare FDT (cfg->input), from cfg and ps */
+void luoc_bare_init(struct luoc_ctx *c);
 size_t luoc_ws_free(const struct luoc_ctx *c);
 void *luoc_ws_take_lo(struct luoc_ctx *c, size_t bytes);
 void *luoc_ws_take_hi(struct luoc_ctx *c, size_t bytes);

@@ -12,11 +12,40 @@
  */
 #include "luoc_int.h"
 
+/*
+ * A bare FDT is the whole input: the KHO root's area, or the largest LUO
+ * blob any profile has (an FDT of LUO_FDT_SIZE, a struct luo_ser).  The
+ * addresses it holds are checked as values; what they point at is not
+ * read even when map() could serve it.
+ */
+void luoc_bare_init(struct luoc_ctx *c)
+{
+	const struct luoc_config *cfg = c->cfg;
+	uint64_t size = cfg->kho_root_size ? cfg->kho_root_size : c->ps;
+	unsigned int i;
+
+	c->bare = cfg->input != LUOC_INPUT_STATE;
+	if (cfg->input == LUOC_INPUT_LUO_FDT) {
+		for (i = 0, size = 0; i < luoc_n_profiles; i++) {
+			const struct luoc_profile *p = &luoc_profiles[i];
+			uint64_t s = p->luo_form == LUOC_LUO_RAW ? p->ser_size :
+				     (uint64_t)p->luo_fdt_pages * c->ps;
+
+			size = s > size ? s : size;
+		}
+	}
+	c->bare_lo = cfg->kho_root;
+	if (luoc_add_ovf(cfg->kho_root, size, &c->bare_hi))
+		c->bare_hi = ~(uint64_t)0;
+}
+
 const void *luoc_peek(const struct luoc_ctx *c, uint64_t phys, uint64_t len)
 {
 	uint64_t end;
 
 	if (!len || luoc_add_ovf(phys, len, &end))
+		return NULL;
+	if (c->bare && (phys < c->bare_lo || end > c->bare_hi))
 		return NULL;
 	return c->mem->map(c->mem->ctx, phys, len);
 }

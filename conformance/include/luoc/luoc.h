@@ -114,9 +114,10 @@ struct luoc_visitor {
 /*
  * What the configuration's kho_root points at.  A bare FDT (a debugfs
  * copy, a vector's FDT) is checked on its own: it is the whole input, so
- * the memory its properties point at is not read and the rules on that
- * memory are not checked.  map() must serve the FDT's whole area (the
- * KHO root's kho_root_size, the LUO FDT's LUO_FDT_SIZE), bytes past the
+ * the addresses its properties hold are checked as values, and the
+ * memory they point at is neither read (even where map() could serve it)
+ * nor missed.  map() must serve the FDT's whole area (the KHO root's
+ * kho_root_size, else a page; the LUO FDT's LUO_FDT_SIZE), bytes past the
  * FDT as zeros.
  */
 enum luoc_input {

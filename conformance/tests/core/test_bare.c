@@ -26,12 +26,16 @@ static const void *window_map(void *ctx, uint64_t phys, uint64_t len)
 	return tb_map(w->t, phys, len);
 }
 
-/* Check the FDT at 'at' (area 'bytes') of t alone, as 'input'. */
+/*
+ * Check the FDT at 'at' (area 'bytes') of t alone, as 'input'; map() serves
+ * that area, or with bytes 0 all of t's memory (the core must still read
+ * only the FDT).
+ */
 static struct tc *bare(struct tb *t, enum luoc_input input, uint64_t at, uint64_t bytes,
 		       const char *profile)
 {
 	struct tc *c = calloc(1, sizeof(*c));
-	struct window w = { .t = t, .lo = at, .hi = at + bytes };
+	struct window w = { .t = t, .lo = bytes ? at : TB_BASE, .hi = bytes ? at + bytes : TB_BASE + t->size };
 	struct luoc_mem mem = { .map = window_map, .ctx = &w };
 	struct luoc_config cfg;
 	struct luoc_mem whole;
@@ -45,7 +49,7 @@ static struct tc *bare(struct tb *t, enum luoc_input input, uint64_t at, uint64_
 	assert_non_null(cfg.workspace);
 	cfg.input = input;
 	cfg.kho_root = at;
-	cfg.kho_root_size = input == LUOC_INPUT_KHO_FDT ? bytes : 0;
+	cfg.kho_root_size = input == LUOC_INPUT_KHO_FDT && bytes ? bytes : 0;
 	cfg.profile = profile ? luoc_profile_find(profile) : NULL;
 	tc_visitor(c, &vis);
 	c->rc = luoc_check(&cfg, &mem, &vis, &c->res);
@@ -211,6 +215,76 @@ static void bare_detect_closest(void **state)
 	tb_free(t);
 }
 
+/* map() serving the whole state changes nothing: only the FDT is read. */
+static void bare_reads_only_the_fdt(void **state)
+{
+	struct tb *t = tc_state("v7.0");
+	struct tc *c = bare(t, LUOC_INPUT_LUO_FDT, t->luo_fdt, 0, "v7.0");
+
+	(void)state;
+	tc_assert_clean(c);
+	assert_int_equal(c->res.sessions + c->res.files + c->res.flbs, 0);
+	tc_free(c);
+	c = bare(t, LUOC_INPUT_KHO_FDT, t->kho_root, 0, NULL);
+	tc_assert_clean(c);
+	assert_int_equal(c->res.sessions + c->res.files + c->res.flbs, 0);
+	assert_true(!strncmp(c->res.detect_reason, "bare kho-v1 root: ", 18));
+	tc_free(c);
+	tb_free(t);
+}
+
+/* A bare KHO root's LUO address is checked as a value (LUO-MEM-003). */
+static void bare_kho_luo_misaligned(void **state)
+{
+	struct tb *t = tc_state("v7.1");
+	void *fdt = tb_fdt_edit(t, t->kho_root);
+	struct tc *c;
+
+	(void)state;
+	assert_int_equal(tb_fdt_setu64(t, fdt, fdt_subnode_offset(fdt, 0, t->p->luo_entry),
+				       t->p->kho_sub_addr_prop, t->luo_fdt + 64), 0);
+	tb_fdt_done(t, t->kho_root);
+	c = bare_kho(t, "v7.1");
+	tc_assert_only(c, "LUO-MEM-003");
+	tc_free(c);
+	tb_free(t);
+}
+
+/* Detection of a bare KHO root does not miss the LUO blob it cannot read. */
+static void bare_kho_detect_r(void **state)
+{
+	struct tb *t = tc_state("v7.0");
+	struct window w = { .t = t, .lo = t->kho_root, .hi = t->kho_root + t->ps };
+	struct luoc_mem mem = { .map = window_map, .ctx = &w };
+	struct luoc_config cfg;
+	struct luoc_mem whole;
+	char buf[LUOC_REASON_MAX];
+	const struct luoc_profile *p;
+
+	(void)state;
+	tb_config(t, &cfg, &whole);
+	cfg.input = LUOC_INPUT_KHO_FDT;
+	p = luoc_detect_r(&cfg, &mem, buf, sizeof(buf));
+	assert_non_null(p);
+	assert_string_equal(buf, "bare kho-v1 root: v7.0");
+	tb_free(t);
+}
+
+/* A blob with the FDT magic that does not open is still read as an FDT. */
+static void bare_luo_unreadable_detect(void **state)
+{
+	struct tb *t = tc_state("v7.0");
+	struct tc *c;
+
+	(void)state;
+	((uint8_t *)tb_ptr(t, t->luo_fdt))[4] = 0x7f;	/* totalsize (big-endian) >= 2 GiB */
+	c = bare_luo(t, NULL);
+	assert_int_equal(c->res.profile->luo_form, LUOC_LUO_FDT);
+	assert_true(tc_count(c, "LUO-FDT-001", LUOC_SEV_ERROR) >= 1);
+	tc_free(c);
+	tb_free(t);
+}
+
 /* luo-v5 has no LUO FDT: a bare blob is read as struct luo_ser, nothing past it. */
 static void bare_luo_ser(void **state)
 {
@@ -254,6 +328,10 @@ const struct CMUnitTest tc_bare_tests[] = {
 	cmocka_unit_test(bare_kho_valid),
 	cmocka_unit_test(bare_kho_compat),
 	cmocka_unit_test(bare_detect_closest),
+	cmocka_unit_test(bare_reads_only_the_fdt),
+	cmocka_unit_test(bare_kho_luo_misaligned),
+	cmocka_unit_test(bare_kho_detect_r),
+	cmocka_unit_test(bare_luo_unreadable_detect),
 	cmocka_unit_test(bare_luo_ser),
 	cmocka_unit_test(bare_input_invalid),
 };
