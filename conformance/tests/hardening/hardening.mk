@@ -8,6 +8,7 @@
 #   check-immutable     every vector checked from a read-only copy: unchanged
 #                       (SHA-256), opened O_RDONLY (strace)
 #   check-static        cppcheck and clang-tidy on the C sources (static.sh)
+#   check-fuzz-ledger   the fuzz ledger's sums (test_ledger.sh)
 #   check-mutate-smoke  three mutants of the core, each must be killed
 #   make coverage       gcov line/branch coverage of conformance/lib (gcovr)
 #   make mutate         the full mutation run (conformance/tools/mutate.sh)
@@ -31,7 +32,7 @@ check-immutable: $(B)/luo-conform $(DEPS)
 	@conformance/tools/run-tap.sh immutable conformance/tests/hardening/immutable.sh \
 		$(B)/luo-conform $(B)/immutable $(sort $(wildcard vectors/*/*/*.img))
 
-CHECKS += check-vectors-asan check-cli-asan check-immutable
+CHECKS += check-vectors-asan check-cli-asan check-immutable check-fuzz-ledger
 CLEAN +=
 .PHONY: check-vectors-asan check-immutable FORCE_ASAN
 FORCE_ASAN:
@@ -77,9 +78,13 @@ coverage: $(DEPS)
 mutate: $(DEPS)
 	@conformance/tools/mutate.sh $(if $(MUTATE_ONLY),--only $(MUTATE_ONLY)) $(B)/mutate
 
+# The fuzz campaign ledger's arithmetic (conformance/fuzz/ledger.sh).
+check-fuzz-ledger: $(DEPS)
+	@conformance/tools/run-tap.sh fuzz-ledger conformance/tests/hardening/test_ledger.sh
+
 check-mutate-smoke: $(DEPS)
 	@conformance/tools/run-tap.sh mutate-smoke conformance/tools/mutate.sh --smoke $(B)/mutate-smoke
 
 # check-mutate-smoke is not in CHECKS: it costs about a minute (a tree copy and
 # three rebuilds); add it with: CHECKS += check-mutate-smoke
-.PHONY: mutate check-mutate-smoke
+.PHONY: mutate check-mutate-smoke check-fuzz-ledger
