@@ -5,8 +5,9 @@
 #                       the manifest comparison (veccheck.py) and, per vector
 #                       alone, the exit status and no sanitizer report
 #   check-cli-asan      (conformance/tests/cli) image + CLI tests under ASan
-#   check-immutable     every vector checked from a read-only copy: unchanged
-#                       (SHA-256), opened O_RDONLY (strace)
+#   check-immutable     every vector (image, and its FDTs bare) checked from a
+#                       read-only copy: unchanged (SHA-256), opened O_RDONLY
+#                       (strace)
 #   check-static        cppcheck and clang-tidy on the C sources (static.sh)
 #   check-fuzz-ledger   the fuzz ledger's sums (test_ledger.sh)
 #   check-mutate-smoke  three mutants of the core, each must be killed
@@ -28,9 +29,12 @@ check-vectors-asan: $(HARD_ASAN_B)/luo-conform $(DEPS)
 	@conformance/tools/run-tap.sh vectors-asan-exit $(PYTHON) conformance/tests/hardening/vecexit.py \
 		--conform $(HARD_ASAN_B)/luo-conform vectors/manifest.yaml
 
-check-immutable: $(B)/luo-conform $(DEPS)
+# ... and the vectors' FDTs, checked bare (named by the shell: the rebuild
+# that writes them may run in this same make)
+check-immutable: $(B)/luo-conform $(B)/vectors/.stamp $(DEPS)
 	@conformance/tools/run-tap.sh immutable conformance/tests/hardening/immutable.sh \
-		$(B)/luo-conform $(B)/immutable $(sort $(wildcard vectors/*/*/*.img))
+		$(B)/luo-conform $(B)/immutable $(sort $(wildcard vectors/*/*/*.img)) \
+		$$(ls $(B)/vectors-work/*/*/kho.dtb $(B)/vectors-work/*/*/luo.dtb)
 
 CHECKS += check-vectors-asan check-cli-asan check-immutable check-fuzz-ledger
 CLEAN +=
