@@ -9,26 +9,7 @@
 #include <libelf.h>
 
 #include "luoc_image.h"
-
-/* One PT_LOAD segment's file bytes. */
-struct luoc_seg {
-	uint64_t phys;
-	uint64_t len;		/* p_filesz */
-	uint64_t off;		/* p_offset */
-	unsigned int phdr;	/* program header index, for messages */
-};
-
-/*
- * A run: segments that follow each other both in physical memory and in
- * the file, so one pointer serves any range inside it.  map() searches
- * runs, not segments, which lets a range span adjacent segments without a
- * second lookup.
- */
-struct luoc_run {
-	uint64_t phys;
-	uint64_t len;
-	const unsigned char *base;	/* file bytes of phys */
-};
+#include "segidx.h"
 
 struct luoc_image {
 	int fd;
@@ -41,8 +22,7 @@ struct luoc_image {
 	unsigned int n_segs;
 	struct luoc_run *runs;		/* sorted by phys */
 	unsigned int n_runs;
-	unsigned int last_run;		/* map() cache: the run hit last */
-	unsigned int prev_run;		/* ... and the one before it */
+	struct luoc_run_cache cache;	/* map()'s */
 
 	int overlap_idx;		/* -1: none */
 	uint64_t overlap_phys;

@@ -91,69 +91,14 @@ static int read_phdrs(struct luoc_image *img, char *err, size_t errlen)
 	return 0;
 }
 
-/* By physical address; ties keep program header order, so sorting is stable. */
-static int seg_cmp(const void *a, const void *b)
-{
-	const struct luoc_seg *x = a, *y = b;
-
-	if (x->phys != y->phys)
-		return x->phys < y->phys ? -1 : 1;
-	return x->phdr < y->phdr ? -1 : (x->phdr > y->phdr);
-}
-
-/* Last byte, inclusive: a segment may end at the top of the address space. */
-static uint64_t seg_last(const struct luoc_seg *s)
-{
-	return s->phys + s->len - 1;	/* cannot wrap: take_phdr checked */
-}
-
-/* The first segment that starts below the end of an earlier one. */
-static void find_overlap(struct luoc_image *img)
-{
-	uint64_t max_last = 0;
-	unsigned int i;
-
-	for (i = 0; i < img->n_segs; i++) {
-		const struct luoc_seg *s = &img->segs[i];
-
-		if (i && s->phys <= max_last) {
-			img->overlap_idx = (int)i;
-			img->overlap_phys = s->phys;
-			return;
-		}
-		if (seg_last(s) > max_last)
-			max_last = seg_last(s);
-	}
-}
-
-static bool joins(const struct luoc_seg *prev, const struct luoc_seg *s)
-{
-	return seg_last(prev) != UINT64_MAX && seg_last(prev) + 1 == s->phys &&
-	       prev->off + prev->len == s->off;
-}
-
 static int build_runs(struct luoc_image *img, char *err, size_t errlen)
 {
-	unsigned int i;
-	struct luoc_run *r = NULL;
-
 	img->runs = calloc(img->n_segs ? img->n_segs : 1, sizeof(*img->runs));
 	if (!img->runs) {
 		luoc_image_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (i = 0; i < img->n_segs; i++) {
-		const struct luoc_seg *s = &img->segs[i];
-
-		if (r && joins(&img->segs[i - 1], s)) {
-			r->len += s->len;
-			continue;
-		}
-		r = &img->runs[img->n_runs++];
-		r->phys = s->phys;
-		r->len = s->len;
-		r->base = img->file + s->off;
-	}
+	img->n_runs = luoc_seg_runs(img->segs, img->n_segs, img->file, img->runs);
 	return 0;
 }
 
@@ -163,7 +108,8 @@ int luoc_image_load_segs(struct luoc_image *img, char *err, size_t errlen)
 
 	if (ret)
 		return ret;
-	qsort(img->segs, img->n_segs, sizeof(*img->segs), seg_cmp);
-	find_overlap(img);
+	/* ties keep program header order, so the sort is stable */
+	qsort(img->segs, img->n_segs, sizeof(*img->segs), luoc_seg_cmp);
+	img->overlap_idx = luoc_seg_overlap(img->segs, img->n_segs, &img->overlap_phys);
 	return build_runs(img, err, errlen);
 }

@@ -7,21 +7,7 @@
 #define LUOC_KMOD_H
 
 #include <linux/types.h>
-
-/* One PT_LOAD segment's file bytes (as conformance/image/image_priv.h). */
-struct kimg_seg {
-	u64 phys;
-	u64 len;		/* p_filesz */
-	u64 off;		/* p_offset */
-	unsigned int phdr;	/* program header index, for messages */
-};
-
-/* Segments contiguous both in physical memory and in the file. */
-struct kimg_run {
-	u64 phys;
-	u64 len;
-	const u8 *base;
-};
+#include "segidx.h"	/* segments and runs, shared with conformance/image */
 
 /* The LUO note (spec/abi/image.yaml), decoded in the ELF's byte order. */
 struct kimg_note {
@@ -38,11 +24,11 @@ struct kimg {
 	size_t size;
 	bool big_endian;	/* EI_DATA */
 	u64 mem_bytes;		/* PT_LOAD file bytes */
-	struct kimg_seg *segs;	/* sorted by phys */
+	struct luoc_seg *segs;	/* sorted by phys */
 	unsigned int n_segs;
-	struct kimg_run *runs;	/* sorted by phys */
+	struct luoc_run *runs;	/* sorted by phys */
 	unsigned int n_runs;
-	unsigned int last_run;	/* map() cache */
+	struct luoc_run_cache cache;	/* map()'s */
 	int overlap_idx;	/* LUO-IMG-004: -1 none */
 	u64 overlap_phys;
 	struct kimg_note note;

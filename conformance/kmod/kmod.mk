@@ -35,9 +35,9 @@ KMOD_VMLINUZ = $(KMOD_DIR)/vmlinuz-$(KMOD_KVER)
 
 # Sources the module is made of; wrappers are named by origin.
 KMOD_OWN_SRCS  := $(sort $(wildcard conformance/kmod/*.c))
-KMOD_CORE_SRCS := $(sort $(wildcard conformance/lib/*.c))
+KMOD_CORE_SRCS := $(sort $(wildcard conformance/lib/*.c)) conformance/image/segidx.c
 KMOD_HDRS := $(wildcard conformance/kmod/*.h conformance/kmod/include/*.h \
-	conformance/lib/*.h conformance/include/luoc/*.h)
+	conformance/lib/*.h conformance/include/luoc/*.h) conformance/image/segidx.h
 # The libfdt files the core calls into (lib.mk's check-freestanding list).
 KMOD_FDT_SRCS := fdt fdt_ro fdt_strerror
 

@@ -131,7 +131,7 @@ static int take_load(struct kimg *img, const u8 *ph, unsigned int i, char *err, 
 {
 	u64 off = PH(img, ph, p_offset), len = PH(img, ph, p_filesz);
 	u64 phys = PH(img, ph, p_paddr);
-	struct kimg_seg *s;
+	struct luoc_seg *s;
 
 	if (PH(img, ph, p_type) != PT_LOAD || len == 0)
 		return 0;
@@ -153,64 +153,6 @@ static int take_load(struct kimg *img, const u8 *ph, unsigned int i, char *err, 
 	return 0;
 }
 
-/* By physical address; ties keep program header order. */
-static int seg_cmp(const void *a, const void *b)
-{
-	const struct kimg_seg *x = a, *y = b;
-
-	if (x->phys != y->phys)
-		return x->phys < y->phys ? -1 : 1;
-	return x->phdr < y->phdr ? -1 : (x->phdr > y->phdr);
-}
-
-static u64 seg_last(const struct kimg_seg *s)
-{
-	return s->phys + s->len - 1;	/* cannot wrap: take_load checked */
-}
-
-/* LUO-IMG-004: the first segment that starts inside an earlier one. */
-static void find_overlap(struct kimg *img)
-{
-	u64 max_last = 0;
-	unsigned int i;
-
-	for (i = 0; i < img->n_segs; i++) {
-		const struct kimg_seg *s = &img->segs[i];
-
-		if (i && s->phys <= max_last) {
-			img->overlap_idx = i;
-			img->overlap_phys = s->phys;
-			return;
-		}
-		max_last = max(max_last, seg_last(s));
-	}
-}
-
-static bool joins(const struct kimg_seg *prev, const struct kimg_seg *s)
-{
-	return seg_last(prev) != U64_MAX && seg_last(prev) + 1 == s->phys &&
-	       prev->off + prev->len == s->off;
-}
-
-static void build_runs(struct kimg *img)
-{
-	struct kimg_run *r = NULL;
-	unsigned int i;
-
-	for (i = 0; i < img->n_segs; i++) {
-		const struct kimg_seg *s = &img->segs[i];
-
-		if (r && joins(&img->segs[i - 1], s)) {
-			r->len += s->len;
-			continue;
-		}
-		r = &img->runs[img->n_runs++];
-		r->phys = s->phys;
-		r->len = s->len;
-		r->base = img->file + s->off;
-	}
-}
-
 static int load_segs(struct kimg *img, unsigned int n, char *err, size_t errlen)
 {
 	unsigned int i;
@@ -227,9 +169,9 @@ static int load_segs(struct kimg *img, unsigned int n, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	sort(img->segs, img->n_segs, sizeof(*img->segs), seg_cmp, NULL);
-	find_overlap(img);
-	build_runs(img);
+	sort(img->segs, img->n_segs, sizeof(*img->segs), luoc_seg_cmp, NULL);
+	img->overlap_idx = luoc_seg_overlap(img->segs, img->n_segs, &img->overlap_phys);
+	img->n_runs = luoc_seg_runs(img->segs, img->n_segs, img->file, img->runs);
 	return 0;
 }
 
@@ -365,36 +307,10 @@ void kimg_close(struct kimg *img)
 	img->runs = NULL;
 }
 
-static const void *run_slice(const struct kimg_run *r, u64 phys, u64 len)
-{
-	if (phys < r->phys || phys - r->phys >= r->len || len > r->len - (phys - r->phys))
-		return NULL;
-	return r->base + (phys - r->phys);
-}
-
-/* luoc_mem.map(): the last run hit, else a binary search over the runs. */
+/* luoc_mem.map(): segidx.c's lookup, the userspace reader's too. */
 const void *kimg_map(void *ctx, u64 phys, u64 len)
 {
 	struct kimg *img = ctx;
-	unsigned int lo = 0, hi = img->n_runs, mid;
-	const void *p;
 
-	if (!img->n_runs || (len && phys + len - 1 < phys))
-		return NULL;
-	p = run_slice(&img->runs[img->last_run], phys, len);
-	if (p)
-		return p;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (img->runs[mid].phys <= phys)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return NULL;
-	p = run_slice(&img->runs[lo - 1], phys, len);
-	if (p)
-		img->last_run = lo - 1;
-	return p;
+	return luoc_runs_map(img->runs, img->n_runs, &img->cache, phys, len);
 }

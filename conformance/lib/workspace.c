@@ -76,7 +76,7 @@ size_t luoc_workspace_hint(uint64_t image_bytes)
 	uint64_t pages = image_bytes / 4096 + 1;
 	uint64_t want = (uint64_t)1 << 20;
 
-#if SIZE_MAX < UINT64_MAX
+#if __SIZEOF_SIZE_T__ < 8	/* (the kernel's SIZE_MAX is no #if expression) */
 	/* only a 32-bit size_t can be outgrown: 2^64 image bytes need 2^58 here */
 	if (pages > ((uint64_t)SIZE_MAX - want) / 48)
 		return SIZE_MAX;
