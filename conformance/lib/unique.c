@@ -15,16 +15,24 @@
 
 #define PAIRWISE_MAX	256
 
-struct name_key {
-	const uint8_t *name;
-	uint64_t phys;		/* of the entry */
-	uint32_t idx, len;
+/* What is unique: a name field (sessions, FLBs) or the file token. */
+struct uniq {
+	const char *req, *what;
+	enum luoc_loc_kind kind;
+	uint32_t s;			/* session of the files */
+	struct luoc_field field;	/* the name, or the token */
+	bool token;
 };
 
-struct token_key {
-	uint64_t token;
-	uint64_t idx;
-	uint64_t phys;
+/* One entry's key; sorted by value, then index (so the first stays first). */
+struct key {
+	union {
+		const uint8_t *name;
+		uint64_t token;
+	} v;
+	uint64_t phys;		/* of the entry */
+	uint32_t idx;		/* (2^32 keys would be 96 GiB of workspace) */
+	uint32_t len;		/* of a name field; 0 for a token */
 };
 
 /* Name fields compare as the kernel's strncmp over the field does. */
@@ -41,161 +49,132 @@ static int name_cmp(const uint8_t *a, const uint8_t *b, size_t len)
 	return 0;
 }
 
-static int cmp_name_key(const void *x, const void *y)
+static int value_cmp(const struct key *a, const struct key *b)
 {
-	const struct name_key *a = x, *b = y;
-	int r = name_cmp(a->name, b->name, a->len);
+	if (a->len)
+		return name_cmp(a->v.name, b->v.name, a->len);
+	return a->v.token != b->v.token ? (a->v.token < b->v.token ? -1 : 1) : 0;
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	const struct key *a = x, *b = y;
+	int r = value_cmp(a, b);
 
 	if (r)
 		return r;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static int cmp_token_key(const void *x, const void *y)
+static const struct key *fill(struct luoc_ctx *c, const struct uniq *u, struct key *k,
+			      const uint8_t *e, uint64_t i)
 {
-	const struct token_key *a = x, *b = y;
-
-	if (a->token != b->token)
-		return a->token < b->token ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+	k->idx = (uint32_t)i;
+	k->len = u->token ? 0 : u->field.size;
+	if (u->token)
+		k->v.token = luoc_rd(c, e, u->field);
+	else
+		k->v.name = e + u->field.off;
+	return k;
 }
 
-static void report_name(struct luoc_ctx *c, enum luoc_loc_kind kind, uint32_t s,
-			const char *req, uint64_t phys, const uint8_t *name, size_t len,
-			uint64_t i, uint64_t j, const char *what)
+/* Entry 'k' repeats the value of the earlier entry 'first'. */
+static void report(struct luoc_ctx *c, const struct uniq *u, const struct key *k,
+		   const struct key *first)
 {
-	struct luoc_loc loc = { .kind = kind, .s = kind == LK_SESSION ? (uint32_t)i : s, .i = i };
+	struct luoc_loc loc = { .kind = u->kind, .s = u->s, .i = k->idx };
 	char shown[LUOC_NAME_SHOW + 1];
 
-	luoc_show_name(shown, sizeof(shown), name, len);
-	luoc_report(c, &loc, req, SEV_E, -LUOC_EDUP, phys, "%s \"%s\" is also used by entry %llu",
-		    what, shown, (unsigned long long)j);
+	if (u->token) {
+		loc.f = (uint32_t)k->idx;
+		luoc_report(c, &loc, u->req, SEV_E, -LUOC_EDUP, k->phys,
+			    "token 0x%llx is also used by file %llu", (unsigned long long)k->v.token,
+			    (unsigned long long)first->idx);
+		return;
+	}
+	if (u->kind == LK_SESSION)
+		loc.s = (uint32_t)k->idx;
+	luoc_show_name(shown, sizeof(shown), k->v.name, k->len);
+	luoc_report(c, &loc, u->req, SEV_E, -LUOC_EDUP, k->phys, "%s \"%s\" is also used by entry %llu",
+		    u->what, shown, (unsigned long long)first->idx);
 }
 
-/* Room for n keys of 'size' bytes in borrowed workspace, or NULL. */
-static void *keys(struct luoc_ctx *c, uint64_t n, size_t size)
+/* Room for n keys in borrowed workspace, or NULL. */
+static struct key *keys(struct luoc_ctx *c, uint64_t n)
 {
-	if (!c->ws.lo || luoc_ws_free(c) / size < n)
+	if (!c->ws.lo || luoc_ws_free(c) / sizeof(struct key) < n)
 		return NULL;
-	return c->ws.lo;
+	return (void *)c->ws.lo;
 }
 
-static void names_pairwise(struct luoc_ctx *c, enum luoc_loc_kind kind, const char *req,
-			   struct luoc_seq *sq, struct luoc_field name, const char *what)
+/* Without room for the keys: every entry against the ones before it. */
+static void pairwise(struct luoc_ctx *c, const struct uniq *u, struct luoc_seq *sq)
 {
 	struct luoc_seq inner = *sq;
-	uint64_t i, j, pi, pj;
+	struct key a, b;
+	uint64_t i, j;
 
 	for (i = 1; i < sq->n; i++) {
-		const uint8_t *a = luoc_seq_at(c, sq, i, &pi);
+		const uint8_t *e = luoc_seq_at(c, sq, i, &a.phys);
 
-		for (j = 0; a && j < i; j++) {
-			const uint8_t *b = luoc_seq_at(c, &inner, j, &pj);
+		if (!e)
+			continue;
+		fill(c, u, &a, e, i);
+		for (j = 0; j < i; j++) {
+			const uint8_t *f = luoc_seq_at(c, &inner, j, &b.phys);
 
-			if (b && !name_cmp(a + name.off, b + name.off, name.size)) {
-				report_name(c, kind, 0, req, pi, a + name.off, name.size, i, j, what);
+			if (f && !value_cmp(&a, fill(c, u, &b, f, j))) {
+				report(c, u, &a, &b);
 				break;
 			}
 		}
+	}
+}
+
+static void unique(struct luoc_ctx *c, const struct uniq *u, struct luoc_seq *sq)
+{
+	struct key *k = keys(c, sq->n);	/* borrowed */
+	uint64_t i, n = 0, g = 0;
+
+	if (sq->n < 2)
+		return;
+	if (!k) {
+		if (sq->n > PAIRWISE_MAX)
+			luoc_ws_enospc(c, "a uniqueness check");
+		else
+			pairwise(c, u, sq);
+		return;
+	}
+	for (i = 0; i < sq->n; i++) {
+		const uint8_t *e = luoc_seq_at(c, sq, i, &k[n].phys);
+
+		if (!e)
+			break;
+		fill(c, u, &k[n++], e, i);
+	}
+	luoc_heapsort(k, n, sizeof(*k), cmp_key);
+	for (i = 1; i < n; i++) {
+		if (value_cmp(&k[g], &k[i])) {
+			g = i;
+			continue;
+		}
+		report(c, u, &k[i], &k[g]);
 	}
 }
 
 void luoc_unique_names(struct luoc_ctx *c, enum luoc_loc_kind kind, const char *req,
 		       struct luoc_seq *sq, struct luoc_field name, const char *what)
 {
-	struct name_key *k = keys(c, sq->n, sizeof(*k));	/* borrowed */
-	uint64_t i, n = 0, g = 0;
+	const struct uniq u = { .req = req, .what = what, .kind = kind, .field = name };
 
-	if (sq->n < 2)
-		return;
-	if (!k) {
-		if (sq->n > PAIRWISE_MAX)
-			luoc_ws_enospc(c, "a uniqueness check");
-		else
-			names_pairwise(c, kind, req, sq, name, what);
-		return;
-	}
-	for (i = 0; i < sq->n; i++) {
-		const uint8_t *e = luoc_seq_at(c, sq, i, &k[n].phys);
-
-		if (!e)
-			break;
-		k[n].name = e + name.off;
-		k[n].idx = (uint32_t)i;
-		k[n].len = name.size;
-		n++;
-	}
-	luoc_heapsort(k, n, sizeof(*k), cmp_name_key);
-	for (i = 1; i < n; i++) {
-		if (name_cmp(k[g].name, k[i].name, name.size)) {
-			g = i;
-			continue;
-		}
-		report_name(c, kind, 0, req, k[i].phys, k[i].name, name.size, k[i].idx,
-			    k[g].idx, what);
-	}
-}
-
-static void report_token(struct luoc_ctx *c, uint32_t s, uint64_t phys, uint64_t token,
-			 uint64_t i, uint64_t j)
-{
-	const struct luoc_loc loc = { .kind = LK_FILE, .s = s, .f = (uint32_t)i };
-
-	luoc_report(c, &loc, R_FILE_003, SEV_E, -LUOC_EDUP, phys,
-		    "token 0x%llx is also used by file %llu", (unsigned long long)token,
-		    (unsigned long long)j);
-}
-
-static void tokens_pairwise(struct luoc_ctx *c, uint32_t s, struct luoc_seq *sq)
-{
-	struct luoc_field tok = c->p->file_token;
-	struct luoc_seq inner = *sq;
-	uint64_t i, j, pi, pj;
-
-	for (i = 1; i < sq->n; i++) {
-		const uint8_t *a = luoc_seq_at(c, sq, i, &pi);
-		uint64_t t = a ? luoc_rd(c, a, tok) : 0;
-
-		for (j = 0; a && j < i; j++) {
-			const uint8_t *b = luoc_seq_at(c, &inner, j, &pj);
-
-			if (b && luoc_rd(c, b, tok) == t) {
-				report_token(c, s, pi, t, i, j);
-				break;
-			}
-		}
-	}
+	unique(c, &u, sq);
 }
 
 void luoc_unique_tokens(struct luoc_ctx *c, uint32_t s, struct luoc_seq *sq)
 {
-	struct token_key *k = keys(c, sq->n, sizeof(*k));	/* borrowed */
-	uint64_t i, n = 0, g = 0;
+	const struct uniq u = {
+		.req = R_FILE_003, .kind = LK_FILE, .s = s, .field = c->p->file_token, .token = true,
+	};
 
-	if (sq->n < 2)
-		return;
-	if (!k) {
-		if (sq->n > PAIRWISE_MAX)
-			luoc_ws_enospc(c, "a uniqueness check");
-		else
-			tokens_pairwise(c, s, sq);
-		return;
-	}
-	for (i = 0; i < sq->n; i++) {
-		const uint8_t *e = luoc_seq_at(c, sq, i, &k[n].phys);
-
-		if (!e)
-			break;
-		k[n].token = luoc_rd(c, e, c->p->file_token);
-		k[n].idx = i;
-		n++;
-	}
-	luoc_heapsort(k, n, sizeof(*k), cmp_token_key);
-	for (i = 1; i < n; i++) {
-		if (k[i].token != k[g].token) {
-			g = i;
-			continue;
-		}
-		report_token(c, s, k[i].phys, k[i].token, k[i].idx, k[g].idx);
-	}
+	unique(c, &u, sq);
 }
