@@ -8,7 +8,8 @@
  * they are absent as read but present byte-swapped, which means a u64 was
  * written in the other byte order (LUO-FDT-004).  A bare FDT holds no
  * memory but itself: what it points at is not there to check, and its
- * absence is no finding.
+ * absence is no finding; bytes of the FDT's own area that map() does not
+ * serve are.
  */
 #include "luoc_int.h"
 
@@ -39,13 +40,17 @@ void luoc_bare_init(struct luoc_ctx *c)
 		c->bare_hi = ~(uint64_t)0;
 }
 
+/* [phys, end) lies outside the bare FDT that is the whole input. */
+static bool outside_bare(const struct luoc_ctx *c, uint64_t phys, uint64_t end)
+{
+	return c->bare && (phys < c->bare_lo || end > c->bare_hi);
+}
+
 const void *luoc_peek(const struct luoc_ctx *c, uint64_t phys, uint64_t len)
 {
 	uint64_t end;
 
-	if (!len || luoc_add_ovf(phys, len, &end))
-		return NULL;
-	if (c->bare && (phys < c->bare_lo || end > c->bare_hi))
+	if (!len || luoc_add_ovf(phys, len, &end) || outside_bare(c, phys, end))
 		return NULL;
 	return c->mem->map(c->mem->ctx, phys, len);
 }
@@ -70,7 +75,7 @@ const void *luoc_need(struct luoc_ctx *c, const struct luoc_loc *loc, const char
 		return NULL;
 	}
 	ptr = luoc_peek(c, phys, len);
-	if (ptr || c->bare)
+	if (ptr || outside_bare(c, phys, end))
 		return ptr;
 	if (luoc_addr_swapped(c, phys, len))
 		luoc_report(c, loc, R_FDT_004, SEV_E, -LUOC_EBYTEORDER, phys,

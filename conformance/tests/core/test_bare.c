@@ -285,6 +285,24 @@ static void bare_luo_unreadable_detect(void **state)
 	tb_free(t);
 }
 
+/*
+ * A bare FDT that map() does not serve is missing, not silent; one at the
+ * top of the address space has a window that ends there.
+ */
+static void bare_fdt_absent(void **state)
+{
+	struct tb *t = tc_state("v7.0");
+	struct tc *c = bare(t, LUOC_INPUT_LUO_FDT, ~0ULL << 12, 1, "v7.0");
+
+	(void)state;
+	tc_assert_only(c, "LUO-IMG-003");
+	tc_free(c);
+	c = bare(t, LUOC_INPUT_KHO_FDT, TB_BASE + t->size, t->ps, "v7.0");
+	tc_assert_only(c, "LUO-KHO-001");
+	tc_free(c);
+	tb_free(t);
+}
+
 /* luo-v5 has no LUO FDT: a bare blob is read as struct luo_ser, nothing past it. */
 static void bare_luo_ser(void **state)
 {
@@ -332,6 +350,7 @@ const struct CMUnitTest tc_bare_tests[] = {
 	cmocka_unit_test(bare_kho_luo_misaligned),
 	cmocka_unit_test(bare_kho_detect_r),
 	cmocka_unit_test(bare_luo_unreadable_detect),
+	cmocka_unit_test(bare_fdt_absent),
 	cmocka_unit_test(bare_luo_ser),
 	cmocka_unit_test(bare_input_invalid),
 };
