@@ -11,12 +11,7 @@
 #include <stdio.h>
 
 #include "luoc/adapter.h"
-
-struct luoc_st_arena;
-struct luoc_st_arena *luoc_st_arena_new(void);
-void *luoc_st_alloc(struct luoc_st_arena *a, size_t n);		/* zeroed */
-char *luoc_st_strdup(struct luoc_st_arena *a, const char *s);
-void luoc_st_arena_free(struct luoc_st_arena *a);
+#include "arena.h"
 
 /* Deep copy of a state into an arena (content bytes included). */
 int luoc_state_copy(struct luoc_st_arena *a, const struct luoc_state *src,

@@ -51,7 +51,7 @@ FUZZ_DICT_adapter    := json
 # (libFuzzer and AFL++); $(1) = variant dir, $(2) = compiler, $(3) = flags.
 FUZZ_CORE_SRC  := $(sort $(wildcard conformance/lib/*.c))
 FUZZ_IMAGE_SRC := $(sort $(wildcard conformance/image/*.c))
-FUZZ_ADPT_SRC  := conformance/adapter/state.c conformance/adapter/state_json.c
+FUZZ_ADPT_SRC  := conformance/adapter/arena.c conformance/adapter/state.c conformance/adapter/state_json.c
 FUZZ_FDT_SRC   := $(if $(FUZZ_LIBFDT_SRC),$(wildcard $(addprefix $(FUZZ_LIBFDT_SRC)/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c fdt_rw.c fdt_strerror.c)))
 FUZZ_FDT_LIB   := $(if $(FUZZ_LIBFDT_SRC),,-lfdt)
 FUZZ_HDRS      := $(wildcard conformance/lib/*.h conformance/include/luoc/*.h conformance/fuzz/*.h \

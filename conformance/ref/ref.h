@@ -23,6 +23,7 @@
 
 #include "luoc/abi.h"
 #include "luoc/adapter.h"
+#include "arena.h"	/* conformance/adapter: a decoded state's memory */
 #include "luoc_abi_gen.h"
 
 /*
@@ -72,13 +73,6 @@ static inline uint64_t ref_mkbits(uint64_t v, struct luoc_bits b)
 	return b.width >= 64 ? v << b.lsb : (v & ((1ull << b.width) - 1)) << b.lsb;
 }
 unsigned int ref_log2(uint64_t v);
-
-/* Arena: everything a decoded state points to, freed at once. */
-struct ref_arena;
-struct ref_arena *ref_arena_new(void);
-void *ref_arena_alloc(struct ref_arena *a, size_t n);	/* zeroed, NULL on failure */
-char *ref_arena_strndup(struct ref_arena *a, const char *s, size_t n);
-void ref_arena_free(struct ref_arena *a);
 
 /* --- writer memory ------------------------------------------------------ */
 
@@ -181,7 +175,7 @@ struct ref_r {
 	struct ref_set names;		/* session names seen */
 	struct ref_set tokens;		/* tokens of the session being read */
 
-	struct ref_arena *arena;
+	struct luoc_st_arena *arena;
 	struct luoc_restore_out *out;
 };
 

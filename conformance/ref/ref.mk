@@ -7,7 +7,8 @@
 DEB_PKGS += libssl-dev libjson-c-dev
 
 REF_NAMES := ref_util ref_wmem ref_kmap ref_memfd ref_preserve ref_restore ref_adapter
-REF_HDRS := conformance/ref/ref.h $(wildcard conformance/include/luoc/*.h) conformance/image/luoc_image.h
+REF_HDRS := conformance/ref/ref.h $(wildcard conformance/include/luoc/*.h) conformance/image/luoc_image.h \
+	conformance/adapter/arena.h
 # The reference keeps its own copy of the generated profile table, renamed so
 # it never shares an object with the checker core.
 REF_CPPFLAGS := $(CPPFLAGS_LUOC) -Iconformance/ref -Iconformance/image -Iconformance/adapter \
@@ -21,8 +22,10 @@ LUOC_REF_LDLIBS := -lfdt -lelf -lcrypto
 
 REF_OBJ := $(patsubst %,$(B)/ref/obj/%.o,$(REF_NAMES)) $(B)/ref/obj/profiles_gen.o
 REF_SO_OBJ := $(patsubst %,$(B)/ref/so/%.o,$(REF_NAMES)) $(B)/ref/obj/profiles_gen.o
-# The image library again, position-independent, for the shared objects.
-REF_PIC_IMAGE_OBJ := $(patsubst conformance/image/%.c,$(B)/ref/pic-image/%.o,$(sort $(wildcard conformance/image/*.c)))
+# The image library and the adapter's arena again, position-independent,
+# for the shared objects.
+REF_PIC_IMAGE_OBJ := $(patsubst conformance/image/%.c,$(B)/ref/pic-image/%.o,$(sort $(wildcard conformance/image/*.c))) \
+	$(B)/ref/pic-adapter/arena.o
 
 $(B)/ref/obj/%.o: conformance/ref/%.c $(REF_HDRS) $(GEN_H) $(DEPS)
 	@mkdir -p $(@D)
@@ -39,6 +42,10 @@ $(B)/ref/so/%.o: conformance/ref/%.c $(REF_HDRS) $(GEN_H) $(DEPS)
 $(B)/ref/pic-image/%.o: conformance/image/%.c $(GEN_H) $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(REF_CFLAGS) $(CPPFLAGS_LUOC) -Iconformance/image -MMD -MP -c -o $@ $<
+
+$(B)/ref/pic-adapter/%.o: conformance/adapter/%.c conformance/adapter/%.h $(DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(REF_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LUOC_REF_LIB): $(REF_OBJ)
 	@rm -f $@

@@ -430,7 +430,7 @@ static int read_folios(struct ref_r *r, const struct mfd_hdr *h, const uint64_t 
 	EVP_MD_CTX *md = NULL;
 	int ret = 0;
 
-	m->folios = ref_arena_alloc(r->arena, (h->nr ? h->nr : 1) * sizeof(*m->folios));
+	m->folios = luoc_st_alloc(r->arena, (h->nr ? h->nr : 1) * sizeof(*m->folios));
 	if (!m->folios)
 		return FILE_REJ(r, "", "out of memory");
 	/*

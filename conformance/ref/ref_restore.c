@@ -458,7 +458,7 @@ static int read_file(struct ref_r *r, const uint8_t *fe, struct luoc_st_session 
 		return ref_reject(r, "LUO-FILE-002", REF_PH_OPEN,
 				  "session[%u].file[%u]: compatible not a string in %u bytes",
 				  sidx, j, p->file_compat.size);
-	f->compatible = ref_arena_strndup(r->arena, c, p->file_compat.size);
+	f->compatible = luoc_st_strndup(r->arena, c, p->file_compat.size);
 	f->token = ref_ldf(fe, p->file_token, r->be);
 	f->data = ref_ldf(fe, p->file_data, r->be);
 	/*
@@ -518,7 +518,7 @@ static int read_files(struct ref_r *r, const uint8_t *e, struct luoc_st_session 
 	arr = take_struct(r, files, bytes, REF_PH_OPEN, "file array");
 	if (!arr)
 		return -1;
-	s->files = ref_arena_alloc(r->arena, count * sizeof(*s->files));
+	s->files = luoc_st_alloc(r->arena, count * sizeof(*s->files));
 	if (!s->files)
 		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
 	s->n_files = (uint32_t)count;
@@ -539,7 +539,7 @@ static int read_session_name(struct ref_r *r, const uint8_t *e, struct luoc_stat
 		return ref_reject(r, "LUO-SESS-005", REF_PH_OPEN,
 				  "session[%llu]: name not a string in %u bytes",
 				  (unsigned long long)i, p->sess_name.size);
-	st->sessions[i].name = ref_arena_strndup(r->arena, name, p->sess_name.size);
+	st->sessions[i].name = luoc_st_strndup(r->arena, name, p->sess_name.size);
 	if (!st->sessions[i].name)
 		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
 	dup = set_add(r, &r->names, 0, st->sessions[i].name);
@@ -570,7 +570,7 @@ static int read_sessions(struct ref_r *r, uint64_t hdr_phys, struct luoc_state *
 		return ref_reject(r, "LUO-SESS-004", REF_PH_OPEN, "%llu sessions (max %llu)",
 				  (unsigned long long)count,
 				  (unsigned long long)luoc_area_max(a, r->ps));
-	st->sessions = ref_arena_alloc(r->arena, (count ? count : 1) * sizeof(*st->sessions));
+	st->sessions = luoc_st_alloc(r->arena, (count ? count : 1) * sizeof(*st->sessions));
 	if (!st->sessions)
 		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
 	st->n_sessions = (uint32_t)count;
@@ -599,7 +599,7 @@ static int read_flbs(struct ref_r *r, uint64_t hdr_phys, struct luoc_state *st)
 		return ref_reject(r, "LUO-FLB-004", REF_PH_EARLY, "FLB header: pgcnt %llu count %llu",
 				  (unsigned long long)ref_ldf(hdr, a->hdr_pgcnt, r->be),
 				  (unsigned long long)count);
-	st->flbs = ref_arena_alloc(r->arena, (count ? count : 1) * sizeof(*st->flbs));
+	st->flbs = luoc_st_alloc(r->arena, (count ? count : 1) * sizeof(*st->flbs));
 	if (!st->flbs)
 		return ref_reject(r, "", REF_PH_EARLY, "out of memory");
 	st->n_flbs = (uint32_t)count;
@@ -607,7 +607,7 @@ static int read_flbs(struct ref_r *r, uint64_t hdr_phys, struct luoc_state *st)
 		const uint8_t *e = hdr + a->hdr_size + i * a->entry_size;
 
 		/* never beyond the 48 bytes; an FLB user matches the name */
-		st->flbs[i].name = ref_arena_strndup(r->arena, (const char *)e + p->flb_name.off,
+		st->flbs[i].name = luoc_st_strndup(r->arena, (const char *)e + p->flb_name.off,
 						     p->flb_name.size);
 		if (!st->flbs[i].name)
 			return ref_reject(r, "", REF_PH_EARLY, "out of memory");
@@ -809,7 +809,7 @@ static int read_file_chain(struct ref_r *r, const uint8_t *e, struct luoc_st_ses
 					  (unsigned long long)count) : 0;
 	if (read_chain(r, files, a, true, REF_PH_OPEN, &c))
 		return -1;
-	s->files = ref_arena_alloc(r->arena, c.entries * sizeof(*s->files));
+	s->files = luoc_st_alloc(r->arena, c.entries * sizeof(*s->files));
 	if (!s->files) {
 		ref_reject(r, "", REF_PH_OPEN, "out of memory");
 		goto out;
@@ -836,7 +836,7 @@ static int read_session_entries(struct ref_r *r, const struct chain *c, struct l
 	const struct luoc_area *a = &r->p->sess_area;
 	uint64_t k, x, i = 0;
 
-	st->sessions = ref_arena_alloc(r->arena, (c->entries ? c->entries : 1) * sizeof(*st->sessions));
+	st->sessions = luoc_st_alloc(r->arena, (c->entries ? c->entries : 1) * sizeof(*st->sessions));
 	if (!st->sessions)
 		return ref_reject(r, "", REF_PH_OPEN, "out of memory");
 	st->n_sessions = (uint32_t)c->entries;
@@ -979,7 +979,7 @@ int ref_restore(const char *profile, const struct luoc_restore_in *in,
 		ret = -EINVAL;
 		goto done;
 	}
-	r.arena = ref_arena_new();
+	r.arena = luoc_st_arena_new();
 	if (!r.arena) {
 		ret = -ENOMEM;
 		goto done;
@@ -997,7 +997,7 @@ int ref_restore(const char *profile, const struct luoc_restore_in *in,
 	out->priv = r.arena;
 	r.arena = NULL;
 done:
-	ref_arena_free(r.arena);
+	luoc_st_arena_free(r.arena);
 	free(r.kmap);
 	free(r.ranges);
 	set_free(&r.names);
@@ -1009,7 +1009,7 @@ done:
 
 void ref_restore_free(struct luoc_restore_out *out)
 {
-	ref_arena_free(out->priv);
+	luoc_st_arena_free(out->priv);
 	out->priv = NULL;
 	memset(&out->state, 0, sizeof(out->state));
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-or-later OR BSD-2-Clause)
 /*
- * ref_util.c - byte order, profile lookup and the decoded state's arena.
+ * ref_util.c - byte order and profile lookup.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -70,69 +70,4 @@ unsigned int ref_log2(uint64_t v)
 		n++;
 	}
 	return n;
-}
-
-/* --- arena ----------------------------------------------------------------- */
-
-struct ref_chunk {
-	struct ref_chunk *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-struct ref_arena {
-	struct ref_chunk *head;
-};
-
-struct ref_arena *ref_arena_new(void)
-{
-	return calloc(1, sizeof(struct ref_arena));
-}
-
-void *ref_arena_alloc(struct ref_arena *a, size_t n)
-{
-	struct ref_chunk *c = a->head;
-	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	void *p;
-
-	if (!need)
-		need = sizeof(max_align_t);
-	if (!c || c->cap - c->used < need) {
-		size_t cap = need > 65536 ? need : 65536;
-
-		c = malloc(sizeof(*c) + cap);
-		if (!c)
-			return NULL;
-		c->used = 0;
-		c->cap = cap;
-		c->next = a->head;
-		a->head = c;
-	}
-	p = (uint8_t *)c->data + c->used;
-	c->used += need;
-	memset(p, 0, need);
-	return p;
-}
-
-char *ref_arena_strndup(struct ref_arena *a, const char *s, size_t n)
-{
-	size_t len = strnlen(s, n);
-	char *d = ref_arena_alloc(a, len + 1);
-
-	if (d)
-		memcpy(d, s, len);
-	return d;
-}
-
-void ref_arena_free(struct ref_arena *a)
-{
-	struct ref_chunk *c, *n;
-
-	if (!a)
-		return;
-	for (c = a->head; c; c = n) {
-		n = c->next;
-		free(c);
-	}
-	free(a);
 }
