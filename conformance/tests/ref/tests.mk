@@ -14,11 +14,11 @@ $(REF_TEST_BIN): $(REF_TEST_SRC) $(LUOC_REF_LIB) $(LUOC_ADAPTER_LIB) $(B)/libluo
 
 REF_ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 $(REF_TEST_ASAN): $(REF_TEST_SRC) $(addprefix conformance/ref/,$(addsuffix .c,$(REF_NAMES))) \
-		$(sort $(wildcard conformance/image/*.c)) conformance/adapter/state.c $(GEN_C) $(REF_HDRS) $(DEPS)
+		$(sort $(wildcard conformance/image/*.c)) conformance/adapter/arena.c conformance/adapter/state.c $(GEN_C) $(REF_HDRS) $(DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(REF_ASAN_FLAGS) $(WARN) $(REF_CPPFLAGS) -DFUZZ_ITERATIONS=400 -o $@ $(REF_TEST_SRC) \
 		$(addprefix conformance/ref/,$(addsuffix .c,$(REF_NAMES))) $(GEN_C) \
-		$(sort $(wildcard conformance/image/*.c)) conformance/adapter/state.c \
+		$(sort $(wildcard conformance/image/*.c)) conformance/adapter/arena.c conformance/adapter/state.c \
 		-lcmocka $(LUOC_REF_LDLIBS)
 
 check-ref: $(REF_TEST_BIN) $(DEPS)
