@@ -48,15 +48,15 @@ static uint64_t luo_area(uint32_t ps)
 /*
  * Which FDT: a root that carries a profile's KHO root string, or a LUO
  * entry sub-node, is a KHO root; anything else is read as a LUO FDT (whose
- * checks then say what is wrong with it).  libfdt reads it only once its
- * header is sound and inside the buffer.
+ * checks then say what is wrong with it).  libfdt looks into it only once
+ * fdt_check_full() has found the whole tree sound and inside the buffer.
  */
 static enum luoc_input fdt_kind(const uint8_t *buf, uint64_t size)
 {
 	const struct luoc_profile *p;
 	unsigned int i;
 
-	if (fdt_check_header(buf) || fdt_totalsize(buf) > size)
+	if (fdt_check_full(buf, size))
 		return LUOC_INPUT_LUO_FDT;
 	for (i = 0; i < luoc_n_profiles; i++) {
 		p = &luoc_profiles[i];

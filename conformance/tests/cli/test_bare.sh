@@ -74,6 +74,38 @@ printf 'not an fdt' >"$work/junk"
 check junk "$work/junk"
 expect "neither ELF nor FDT: the image reader's refusal, exit 2" junk 2 'not an ELF file'
 
+# 100 FDTs with random bytes (fixed seed): each gets a verdict, never a
+# crash (exit >= 128) or a sanitizer report (check-cli-asan runs this too)
+RANDOM=2611
+crashes= refused=0
+for i in $(seq 1 100); do
+	src=$v/luo.dtb
+	[ $((i % 2)) = 0 ] && src=$v/kho.dtb
+	cp "$src" "$work/mut.dtb"
+	size=$(stat -c %s "$work/mut.dtb")
+	for j in 1 2 3 4; do
+		off=$((RANDOM % size))
+		[ $((RANDOM % 4)) = 0 ] && off=$((8 + RANDOM % 32))	# header fields
+		printf "\\x$(printf %02x $((RANDOM % 256)))" |
+			dd of="$work/mut.dtb" bs=1 seek=$off conv=notrunc status=none
+	done
+	printf '\xd0\x0d\xfe\xed' | dd of="$work/mut.dtb" bs=1 conv=notrunc status=none
+	"$conform" check --format=json "$work/mut.dtb" >"$work/mut.out" 2>"$work/mut.err"
+	st=$?
+	[ $st = 1 ] && refused=$((refused + 1))
+	if [ $st -gt 2 ] || grep -q 'Sanitizer' "$work/mut.err" ||
+	   ! /usr/bin/python3 -m json.tool "$work/mut.out" >/dev/null 2>&1; then
+		crashes+=" $i(exit $st)"
+		cp "$work/mut.dtb" "/tmp/luo-conform-bare-crash-$i.dtb"
+	fi
+done
+echo "# $refused of 100 damaged FDTs not conformant"
+if [ $refused -ge 50 ]; then ok "most damaged FDTs are found not conformant ($refused of 100)"; else
+	notok "most damaged FDTs are found not conformant ($refused of 100)"; fi
+if [ -z "$crashes" ]; then ok "100 FDTs with random bytes: exit 0, 1 or 2 and parseable json each"; else
+	notok "100 FDTs with random bytes: exit 0, 1 or 2 and parseable json each" \
+		"failed:$crashes (copies in /tmp/luo-conform-bare-crash-*.dtb)"; fi
+
 /usr/bin/python3 conformance/tests/cli/bare_subset.py "$conform" "$vw" >"$work/subset.out" 2>&1
 while IFS= read -r line; do
 	case $line in
