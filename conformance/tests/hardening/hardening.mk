@@ -11,7 +11,8 @@
 #   check-static        cppcheck and clang-tidy on the C sources (static.sh)
 #   check-fuzz-ledger   the fuzz ledger's sums (test_ledger.sh)
 #   check-mutate-smoke  three mutants of the core, each must be killed
-#   make coverage       gcov line/branch coverage of conformance/lib (gcovr)
+#   make coverage       gcov line/branch coverage of conformance/lib (gcovr),
+#                       and of the image reader and the CLI beside it
 #   make mutate         the full mutation run (conformance/tools/mutate.sh)
 DEB_PKGS += strace cppcheck clang-tidy gcovr
 
@@ -58,19 +59,25 @@ CHECKS += check-static
 # .gcda under the root, so another build's stale data would be merged in.
 COV_B := $(B)/coverage
 COV_GCOVR = gcovr -r . --filter 'conformance/lib/'
-coverage: $(DEPS)
+coverage: $(B)/vectors/.stamp $(DEPS)
 	@start=$$(date +%s); rm -rf $(COV_B) && mkdir -p $(COV_B)/html; \
 	$(MAKE) --no-print-directory -s B=$(COV_B) CFLAGS="-O0 -g --coverage" \
-		$(COV_B)/tests/core/test_core $(COV_B)/luo-conform >/dev/null && \
+		$(COV_B)/tests/core/test_core $(COV_B)/luo-conform $(COV_B)/luo-mkimage \
+		$(COV_B)/tests/image/test_image >/dev/null && \
 	CMOCKA_MESSAGE_OUTPUT=TAP $(COV_B)/tests/core/test_core > $(COV_B)/core.tap 2>&1; \
 	$(PYTHON) conformance/tools/veccheck.py --conform $(COV_B)/luo-conform vectors/manifest.yaml \
 		> $(COV_B)/vectors.tap 2>&1; \
-	echo "coverage: core tests $$(grep -c '^ok' $(COV_B)/core.tap) ok / $$(grep -c '^not ok' $(COV_B)/core.tap) failed, vectors $$(grep -c '^ok' $(COV_B)/vectors.tap) ok / $$(grep -c '^not ok' $(COV_B)/vectors.tap) failed"; \
+	{ CMOCKA_MESSAGE_OUTPUT=TAP $(COV_B)/tests/image/test_image; B=$(COV_B) conformance/tests/cli/test_cli.sh; \
+	  B=$(COV_B) VW=$(B)/vectors-work conformance/tests/cli/test_bare.sh; } > $(COV_B)/cli.tap 2>&1; \
+	echo "coverage: core tests $$(grep -c '^ok' $(COV_B)/core.tap) ok / $$(grep -c '^not ok' $(COV_B)/core.tap) failed, vectors $$(grep -c '^ok' $(COV_B)/vectors.tap) ok / $$(grep -c '^not ok' $(COV_B)/vectors.tap) failed, image and CLI tests $$(grep -c '^ok' $(COV_B)/cli.tap) ok / $$(grep -c '^not ok' $(COV_B)/cli.tap) failed"; \
 	$(COV_GCOVR) --exclude-unreachable-branches --json $(COV_B)/cov.json $(COV_B) && \
 	$(COV_GCOVR) -a $(COV_B)/cov.json --txt $(COV_B)/lines.txt \
 		--html-details $(COV_B)/html/index.html -s | grep -E '^(lines|branches)' && \
 	$(COV_GCOVR) -a $(COV_B)/cov.json --branches --txt $(COV_B)/branches.txt >/dev/null && \
 	$(PYTHON) conformance/tests/hardening/covlist.py $(COV_B)/cov.json; \
+	gcovr -r . --filter 'conformance/image/' --filter 'conformance/cli/' --exclude-unreachable-branches \
+		--txt $(COV_B)/reader-cli.txt -s $(COV_B) | grep -E '^(lines|branches)' | \
+		sed 's/^/coverage: image reader and CLI (not a goal): /'; \
 	echo "coverage: per file in $(COV_B)/lines.txt and $(COV_B)/branches.txt (html: $(COV_B)/html/index.html), $$(( $$(date +%s) - start )) s"
 
 .PHONY: coverage
