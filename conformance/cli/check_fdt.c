@@ -8,6 +8,7 @@
  * input: the memory its properties point at is not there, so the rules on
  * that memory are not checked (the summary says so).
  */
+#define _GNU_SOURCE	/* memmem */
 #include <errno.h>
 #include <fcntl.h>
 #include <libfdt.h>
@@ -45,11 +46,24 @@ static uint64_t luo_area(uint32_t ps)
 	return max;
 }
 
+/* Some profile's KHO root string, NUL included, anywhere in the bytes. */
+static bool has_kho_string(const uint8_t *buf, uint64_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < luoc_n_profiles; i++)
+		if (memmem(buf, size, luoc_profiles[i].kho_compat,
+			   strlen(luoc_profiles[i].kho_compat) + 1))
+			return true;
+	return false;
+}
+
 /*
  * Which FDT: a root that carries a profile's KHO root string, or a LUO
  * entry sub-node, is a KHO root; anything else is read as a LUO FDT (whose
  * checks then say what is wrong with it).  libfdt looks into it only once
- * fdt_check_full() has found the whole tree sound and inside the buffer.
+ * fdt_check_full() has found the whole tree sound and inside the buffer;
+ * of a tree it cannot walk, only the strings are looked for.
  */
 static enum luoc_input fdt_kind(const uint8_t *buf, uint64_t size)
 {
@@ -57,7 +71,7 @@ static enum luoc_input fdt_kind(const uint8_t *buf, uint64_t size)
 	unsigned int i;
 
 	if (fdt_check_full(buf, size))
-		return LUOC_INPUT_LUO_FDT;
+		return has_kho_string(buf, size) ? LUOC_INPUT_KHO_FDT : LUOC_INPUT_LUO_FDT;
 	for (i = 0; i < luoc_n_profiles; i++) {
 		p = &luoc_profiles[i];
 		if (!fdt_node_check_compatible(buf, 0, p->kho_compat) ||
@@ -100,7 +114,8 @@ static void bare_check(const struct cf_opts *o, struct cf_report *r, struct cf_w
 	char text[LUOC_REASON_MAX] = "";
 
 	cfg.input = o->fdt_kind ? o->fdt_kind : fdt_kind(b->buf, b->size);
-	cfg.kho_root_size = cfg.input == LUOC_INPUT_KHO_FDT ? b->size : 0;
+	/* a kernel gives the KHO root one page (the image note's kho_root_size) */
+	cfg.kho_root_size = cfg.input == LUOC_INPUT_KHO_FDT ? cfg.page_size : 0;
 	r->input = cfg.input;
 	if (o->profile) {
 		cfg.profile = luoc_profile_find(o->profile);

@@ -4,7 +4,8 @@
 # state minus the memory it points at, so each error or warning the bare
 # check of a vector's kho.dtb or luo.dtb reports (requirement, location)
 # must also be reported by the check of the vector's image, with the same
-# profile; a valid vector's FDTs are conformant alone.  Prints
+# profile; a valid vector's FDTs are conformant alone; and without
+# --fdt each is taken for what it is.  Prints
 # "ok"/"not ok" lines and, last, "# N" with the count it printed.
 import glob
 import json
@@ -38,7 +39,7 @@ def opts(prof, name):
 
 
 checked = crashed = valid = 0
-extra, invalid_valid, kinds = [], [], []
+extra, invalid_valid, kinds, guessed = [], [], [], []
 for d in sorted(glob.glob(work + "/*/*/")):
     prof, name = d.rstrip("/").split("/")[-2:]
     img = "vectors/%s/%s/%s.img" % (prof, name, name)
@@ -60,6 +61,9 @@ for d in sorted(glob.glob(work + "/*/*/")):
         checked += 1
         if bimg["input"] != kind + "-fdt":
             kinds.append(dtb)
+        auto = subprocess.run([conform, "check", "--format=json", dtb], capture_output=True, text=True)
+        if auto.returncode > 1 or json.loads(auto.stdout)["images"][0]["input"] != kind + "-fdt":
+            guessed.append(dtb)
         if bare - full:
             extra.append("%s: %s" % (dtb, sorted(bare - full)))
         if isinstance(fimg, dict) and fimg["verdict"] == "conformant":
@@ -76,7 +80,9 @@ def tap(ok, what, detail):
 
 tap(checked > 400 and not crashed, "%d vector FDTs checked bare, %d crashed" % (checked, crashed), [])
 tap(not kinds, "json names the input kind --fdt gave (kho-fdt, luo-fdt)", kinds)
+tap(not guessed, "without --fdt, every kho.dtb is found to be a KHO root, every luo.dtb a LUO FDT",
+    guessed)
 tap(not extra, "every finding of a bare FDT is one the whole state's check reports too", extra)
 tap(valid > 50 and not invalid_valid,
     "the %d FDTs of conformant vectors are conformant alone" % valid, invalid_valid)
-print("# 4")
+print("# 5")
