@@ -13,7 +13,7 @@
 #                     adapter builds and runs (part of "make check")
 #
 # The site's sources are staged in $(B)/docs-src: docs/*.rst and its
-# directories (guides, man, examples, bench), the specification exactly as spec/spec.mk stages it (its
+# directories (guides, man, examples, bench, hardening), the specification exactly as spec/spec.mk stages it (its
 # spec_stage macro: spec/*.rst plus the tables abirst.py generates) under
 # spec/, CHANGELOG.md, and the pages conformance/tools/docgen.py generates
 # under ref/ (diagrams from spec/abi, dt-schemas, the requirement index with
@@ -68,7 +68,7 @@ $(DOCS_SRC)/.staged: $(DOCS_IN) $(SPEC_RST) $(B)/spec-gen/fragments.txt $(DOCGEN
 	if [ ! -s $(DOCS_MATRIX)/matrix.json ] && [ -s $(B)/matrix/matrix.json ]; then \
 		cp $(B)/matrix/matrix.* $(DOCS_MATRIX)/; \
 	fi
-	@cp docs/*.rst $(DOCS_SRC)/ && cp -R docs/guides docs/man docs/examples docs/bench docs/realkernel $(DOCS_SRC)/
+	@cp docs/*.rst $(DOCS_SRC)/ && cp -R docs/guides docs/man docs/examples docs/bench docs/hardening docs/realkernel $(DOCS_SRC)/
 	@$(call spec_stage,$(DOCS_SRC)/spec)
 	@cp CHANGELOG.md $(DOCS_SRC)/changelog.md
 	@cp conformance/adapter/PROTOCOL.rst $(DOCS_SRC)/guides/adapter-protocol.rst

@@ -26,7 +26,7 @@ main_pages="index.html spec/index.html ref/vectors/index.html ref/matrix.html re
 for p in $main_pages search.html guides/quickstart.html guides/qemu-capture.html \
 	guides/adapter.html guides/abi-review.html man/luo-conform.html man/luo-mkimage.html \
 	man/luo-abi-diff.html ref/schemas/index.html spec/history.html changelog.html \
-	$( [ -f docs/bench/index.rst ] && echo bench/index.html); do
+	$( [ -f docs/bench/index.rst ] && echo bench/index.html) hardening/index.html; do
 	t "page $p exists" test -s "$HTML/$p"
 done
 t "every page names spec $SPEC_VERSION and release $SUITE_VERSION" \

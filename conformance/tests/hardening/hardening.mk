@@ -14,6 +14,7 @@
 #   make coverage       gcov line/branch coverage of conformance/lib (gcovr),
 #                       and of the image reader and the CLI beside it
 #   make mutate         the full mutation run (conformance/tools/mutate.sh)
+#   make hardening-report  the figures of the last runs for the docs
 DEB_PKGS += strace cppcheck clang-tidy gcovr
 
 HARD_ASAN_B := $(B)/asan
@@ -72,12 +73,14 @@ coverage: $(B)/vectors/.stamp $(DEPS)
 	echo "coverage: core tests $$(grep -c '^ok' $(COV_B)/core.tap) ok / $$(grep -c '^not ok' $(COV_B)/core.tap) failed, vectors $$(grep -c '^ok' $(COV_B)/vectors.tap) ok / $$(grep -c '^not ok' $(COV_B)/vectors.tap) failed, image and CLI tests $$(grep -c '^ok' $(COV_B)/cli.tap) ok / $$(grep -c '^not ok' $(COV_B)/cli.tap) failed"; \
 	$(COV_GCOVR) --exclude-unreachable-branches --json $(COV_B)/cov.json $(COV_B) && \
 	$(COV_GCOVR) -a $(COV_B)/cov.json --txt $(COV_B)/lines.txt \
-		--html-details $(COV_B)/html/index.html -s | grep -E '^(lines|branches)' && \
+		--html-details $(COV_B)/html/index.html -s | grep -E '^(lines|branches)' | \
+		tee $(COV_B)/summary.txt && \
 	$(COV_GCOVR) -a $(COV_B)/cov.json --branches --txt $(COV_B)/branches.txt >/dev/null && \
 	$(PYTHON) conformance/tests/hardening/covlist.py $(COV_B)/cov.json; \
 	gcovr -r . --filter 'conformance/image/' --filter 'conformance/cli/' --exclude-unreachable-branches \
 		--txt $(COV_B)/reader-cli.txt -s $(COV_B) | grep -E '^(lines|branches)' | \
-		sed 's/^/coverage: image reader and CLI (not a goal): /'; \
+		sed 's/^/image reader and CLI (not a goal): /' | tee -a $(COV_B)/summary.txt | \
+		sed 's/^/coverage: /'; \
 	echo "coverage: per file in $(COV_B)/lines.txt and $(COV_B)/branches.txt (html: $(COV_B)/html/index.html), $$(( $$(date +%s) - start )) s"
 
 .PHONY: coverage
@@ -87,7 +90,19 @@ coverage: $(B)/vectors/.stamp $(DEPS)
 # private copy of the tree ($(B)/mutate/tree); survivors' diffs in
 # $(B)/mutate/survivors/.  MUTATE_ONLY=ID,ID runs a few.  Not in CHECKS.
 mutate: $(DEPS)
-	@conformance/tools/mutate.sh $(if $(MUTATE_ONLY),--only $(MUTATE_ONLY)) $(B)/mutate
+	@set -o pipefail; mkdir -p $(B)/mutate; \
+	conformance/tools/mutate.sh $(if $(MUTATE_ONLY),--only $(MUTATE_ONLY)) $(B)/mutate | \
+		$(if $(MUTATE_ONLY),cat,tee $(B)/mutate.tap)
+
+# --- the figures in the docs --------------------------------------------------------
+# make hardening-report: docs/hardening/results.rst (committed) from the last
+# runs: the fuzz ledger (HARD_LEDGER), make coverage's summary and the TAP of
+# the last full make mutate.  Each part says when it is missing.
+HARD_LEDGER ?= $(B)/fuzz/ledger.tsv
+hardening-report: $(DEPS)
+	$(PYTHON) conformance/tests/hardening/report.py --ledger $(HARD_LEDGER) \
+		--coverage $(COV_B)/summary.txt --mutate $(B)/mutate.tap \
+		--mutants conformance/tests/hardening/mutants.def --out docs/hardening/results.rst
 
 # The fuzz campaign ledger's arithmetic (conformance/fuzz/ledger.sh).
 check-fuzz-ledger: $(DEPS)
@@ -98,4 +113,4 @@ check-mutate-smoke: $(DEPS)
 
 # check-mutate-smoke is not in CHECKS: it costs about a minute (a tree copy and
 # three rebuilds); add it with: CHECKS += check-mutate-smoke
-.PHONY: mutate check-mutate-smoke check-fuzz-ledger
+.PHONY: mutate check-mutate-smoke check-fuzz-ledger hardening-report

@@ -41,4 +41,18 @@ expect "a crash without a written input is counted by its ERROR line" "$(report 
 	"fuzz-report: state 1 runs 0.0 h 100 executions 1 crashes, 0 clean 0.0% of 10M"
 expect "the ledger has a header and one line a run" "$(grep -c . "$ledger") $(head -1 "$ledger")" \
 	"5 # date	target	seconds	executions	crashes	commit"
+# the docs page from the same ledger (report.py): the clean count, and a
+# missing input said so
+printf '%s\n' "lines: 99.0% (99 out of 100)" "branches: 95.5% (191 out of 200)" >"$work/cov.txt"
+/usr/bin/python3 conformance/tests/hardening/report.py --ledger "$ledger" --coverage "$work/cov.txt" \
+	--mutate "$work/none.tap" --mutants conformance/tests/hardening/mutants.def --out "$work/r.rst"
+got=$(grep -A7 '^   \* - ``image``' "$work/r.rst" | sed -E 's/^ *(\* )?- //' | tr '\n' '|')
+expect "the docs page: image's runs, executions, crashes, clean count and goal" "$got" \
+	"\`\`image\`\`|3|1.0|11,500,000|1|7,000,000|not yet|$(awk -F'\t' '$2 == "image" { d = substr($1, 1, 10) " (" $6 ")" } END { print d }' "$ledger")|"
+if grep -q '^   \* - checker core (conformance/lib)$' "$work/r.rst" && grep -q '99 of 100' "$work/r.rst" &&
+   grep -q 'No mutation run (``.*none.tap``): run ``make mutate``.' "$work/r.rst"; then
+	ok "the docs page: coverage from the summary, the missing mutation run named"
+else
+	notok "the docs page: coverage from the summary, the missing mutation run named" "$(cat "$work/r.rst")"
+fi
 echo "1..$n"
