@@ -155,22 +155,27 @@ struct luoc_kmap {
 	uint64_t head;		/* chunk list head or radix root */
 	unsigned int orders;	/* kmap_max_order + 1 */
 	uint64_t bitmap_bytes;
-	/* kho-v1 */
-	struct luoc_kmap_ent *idx;
-	size_t n;
-	size_t seg[LUOC_ORDERS + 1];	/* entries of order o: [seg[o], seg[o+1]) */
-	struct {
-		size_t k;
-		const uint8_t *bmp;
-	} hit[LUOC_ORDERS];
-	/* radix */
-	unsigned int table_log2, bitmap_log2, order0_log2, depth;
-	const uint8_t *root_map;
-	struct {
-		bool valid;
-		uint64_t leafkey;
-		const uint8_t *leaf;
-	} leaf[LUOC_ORDERS];
+	/* a profile has one map format: its state shares the room (the stack's) */
+	union {
+		struct {	/* kho-v1 */
+			struct luoc_kmap_ent *idx;
+			size_t n;
+			size_t seg[LUOC_ORDERS + 1];	/* entries of order o: [seg[o], seg[o+1]) */
+			struct {
+				size_t k;
+				const uint8_t *bmp;
+			} hit[LUOC_ORDERS];
+		};
+		struct {	/* radix */
+			unsigned int table_log2, bitmap_log2, order0_log2, depth;
+			const uint8_t *root_map;
+			struct {
+				bool valid;
+				uint64_t leafkey;
+				const uint8_t *leaf;
+			} leaf[LUOC_ORDERS];
+		};
+	};
 };
 
 /* ---- folio jobs: memfd folio arrays checked in the second pass ---------- */
