@@ -44,7 +44,7 @@ static void choose_profile(struct luoc_ctx *c)
 	char buf[LUOC_REASON_MAX];
 	unsigned int score = 0;
 
-	seen = luoc_detect_buf(cfg, c->mem, buf, sizeof(buf), true, &score);
+	seen = luoc_detect_ctx(c, buf, sizeof(buf), true, &score);
 	if (!cfg->profile) {
 		c->p = seen;
 		__builtin_memcpy(res->detect_text, buf, sizeof(buf));

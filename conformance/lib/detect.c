@@ -286,48 +286,34 @@ static void reason(char *buf, size_t len, const struct tuple *t, const struct lu
 			      s == M_ALL ? "" : (s & M_HNDL ? ")" : " handler)"));
 }
 
-const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
-					   const struct luoc_mem *mem,
-					   char *buf, size_t len, bool guess, unsigned int *scorep)
+/* What the tuple says, read from the input of c (quiet, c->p the newest). */
+static const struct luoc_profile *detect(struct luoc_ctx *c, char *buf, size_t len, bool guess,
+					 unsigned int *scorep)
 {
 	const struct luoc_loc loc = { .kind = LK_KHO_ROOT };
-	struct luoc_result res;
-	struct luoc_ctx c;
+	const struct luoc_config *cfg = c->cfg;
 	struct tuple t;
 	const void *fdt;
 	unsigned int k, best = 0, bs = 0;
 	uint64_t luo = 0;
 
-	__builtin_memset(&c, 0, sizeof(c));
 	__builtin_memset(&t, 0, sizeof(t));
-	__builtin_memset(&res, 0, sizeof(res));
-	c.cfg = cfg;
-	c.mem = mem;
-	c.res = &res;
-	c.quiet = true;
-	c.outcome_override = -1;
-	c.ps = cfg->page_size;
-	c.pshift = LUOC_LOG2(cfg->page_size);
-	c.be = cfg->big_endian;
-	c.p = &luoc_profiles[luoc_n_profiles - 1];
-	luoc_bare_init(&c);
-	luoc_ws_init(&c);
 	if (cfg->input == LUOC_INPUT_LUO_FDT) {
 		t.bare = t.have_luo = true;
 		luo = cfg->kho_root;
-	} else if (luoc_fdt_open(&c, &loc, R_KHO_001, cfg->kho_root,
-				 cfg->kho_root_size ? cfg->kho_root_size : c.ps, &fdt)) {
+	} else if (luoc_fdt_open(c, &loc, R_KHO_001, cfg->kho_root,
+				 cfg->kho_root_size ? cfg->kho_root_size : c->ps, &fdt)) {
 		luoc_snprintf(buf, len, "KHO root FDT at 0x%llx unreadable",
 			      (unsigned long long)cfg->kho_root);
-		return guess ? c.p : NULL;
+		return guess ? c->p : NULL;
 	} else {
 		first_string(fdt, 0, t.kho, sizeof(t.kho));
 		/* a bare KHO root: the LUO blob it names is not in the input */
-		t.have_luo = luo_addr(&c, fdt, &luo) && !c.bare;
-		t.kho_only = c.bare;
+		t.have_luo = luo_addr(c, fdt, &luo) && !c->bare;
+		t.kho_only = c->bare;
 	}
 	if (t.have_luo)
-		read_luo(&c, luo, &t);
+		read_luo(c, luo, &t);
 	if (t.have_luo && !t.luo_ok && !guess) {
 		luoc_snprintf(buf, len, "%s root, LUO FDT at 0x%llx unreadable", t.kho,
 			      (unsigned long long)luo);
@@ -345,6 +331,47 @@ const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 	if (scorep)
 		*scorep = given_ties(cfg, &t, bs) ? 0 : t.have_luo ? bs : (bs & M_KHO ? M_ALL : 0);
 	return &luoc_profiles[best];
+}
+
+/* Not inlined: its frame is the detection's, apart from the context's. */
+__attribute__((__noinline__))	/* (the kernel defines "noinline" as a macro) */
+const struct luoc_profile *luoc_detect_ctx(struct luoc_ctx *c, char *buf, size_t len,
+					   bool guess, unsigned int *scorep)
+{
+	const struct luoc_profile *p = c->p, *found;
+	const struct luoc_ws ws = c->ws;	/* the FDT copies detection makes go */
+	enum luoc_stage stage = c->stage;
+	bool quiet = c->quiet;
+
+	c->quiet = true;
+	c->p = &luoc_profiles[luoc_n_profiles - 1];
+	found = detect(c, buf, len, guess, scorep);
+	c->p = p;
+	c->quiet = quiet;
+	c->stage = stage;
+	c->ws = ws;
+	return found;
+}
+
+const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
+					   const struct luoc_mem *mem,
+					   char *buf, size_t len, bool guess, unsigned int *scorep)
+{
+	struct luoc_result res;
+	struct luoc_ctx c;
+
+	__builtin_memset(&c, 0, sizeof(c));
+	__builtin_memset(&res, 0, sizeof(res));
+	c.cfg = cfg;
+	c.mem = mem;
+	c.res = &res;
+	c.outcome_override = -1;
+	c.ps = cfg->page_size;
+	c.pshift = LUOC_LOG2(cfg->page_size);
+	c.be = cfg->big_endian;
+	luoc_bare_init(&c);
+	luoc_ws_init(&c);
+	return luoc_detect_ctx(&c, buf, len, guess, scorep);
 }
 
 const struct luoc_profile *luoc_detect_r(const struct luoc_config *cfg,

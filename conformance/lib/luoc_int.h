@@ -467,6 +467,13 @@ void luoc_job_run(struct luoc_ctx *c, const struct luoc_job *j);
 const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 					   const struct luoc_mem *mem,
 					   char *buf, size_t len, bool guess, unsigned int *scorep);
+/*
+ * The same in a context set up for a check (cfg, mem, page size, byte
+ * order, bare window, workspace): it reads quietly and leaves the context
+ * as it found it, the workspace it used given back.
+ */
+const struct luoc_profile *luoc_detect_ctx(struct luoc_ctx *c, char *buf, size_t len,
+					   bool guess, unsigned int *scorep);
 
 /* profile.c */
 bool luoc_outcome_row(const struct luoc_profile *p, const char *req, enum luoc_outcome *o);
