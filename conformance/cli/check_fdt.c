@@ -34,18 +34,6 @@ static const void *bare_map(void *ctx, uint64_t phys, uint64_t len)
 	return phys <= b->size && len <= b->size - phys ? b->buf + phys : NULL;
 }
 
-/* The largest area a profile gives the LUO FDT (LUO_FDT_SIZE), in bytes. */
-static uint64_t luo_area(uint32_t ps)
-{
-	uint64_t max = ps;
-	unsigned int i;
-
-	for (i = 0; i < luoc_n_profiles; i++)
-		if ((uint64_t)luoc_profiles[i].luo_fdt_pages * ps > max)
-			max = (uint64_t)luoc_profiles[i].luo_fdt_pages * ps;
-	return max;
-}
-
 /* Some profile's KHO root string, NUL included, anywhere in the bytes. */
 static bool has_kho_string(const uint8_t *buf, uint64_t size)
 {
@@ -112,6 +100,7 @@ static void bare_check(const struct cf_opts *o, struct cf_report *r, struct cf_w
 	};
 	const struct luoc_mem mem = { .map = bare_map, .ctx = (void *)b };
 	char text[LUOC_REASON_MAX] = "";
+	int ret;
 
 	cfg.input = o->fdt_kind ? o->fdt_kind : fdt_kind(b->buf, b->size);
 	/* a kernel gives the KHO root one page (the image note's kho_root_size) */
@@ -125,8 +114,9 @@ static void bare_check(const struct cf_opts *o, struct cf_report *r, struct cf_w
 		snprintf(r->reason, sizeof(r->reason), "%s%s",
 			 cfg.profile ? "detected: " : "detection failed: ", text[0] ? text : "no reason given");
 	}
-	if (cf_core_pass(o, r, ws, &cfg, &mem, luoc_workspace_hint(b->size))) {
-		cf_fail(r, "the checker refused the configuration");
+	ret = cf_core_pass(o, r, ws, &cfg, &mem, luoc_workspace_hint(b->size));
+	if (ret) {
+		cf_fail(r, "the checker refused the configuration: %s", luoc_strerror(ret));
 		return;
 	}
 	cf_verdict(o, r, &cfg);
@@ -135,6 +125,9 @@ static void bare_check(const struct cf_opts *o, struct cf_report *r, struct cf_w
 int cf_check_fdt(const struct cf_opts *o, const char *path, struct cf_report *r,
 		 struct cf_ws *ws)
 {
+	const struct luoc_config luo = {
+		.input = LUOC_INPUT_LUO_FDT, .page_size = o->have_page_size ? o->page_size : 4096,
+	};
 	uint8_t magic[4];
 	struct cf_bare b = { NULL, 0 };
 	uint8_t *buf;
@@ -157,8 +150,8 @@ int cf_check_fdt(const struct cf_opts *o, const char *path, struct cf_report *r,
 			(long long)st.st_size, CF_FDT_MAX);
 		goto out;
 	}
-	buf = read_padded(fd, (uint64_t)st.st_size,
-			  luo_area(o->have_page_size ? o->page_size : 4096), &b.size);
+	/* a LUO FDT's area is the larger one: it holds a KHO root's page too */
+	buf = read_padded(fd, (uint64_t)st.st_size, luoc_bare_area(&luo), &b.size);
 	if (!buf) {
 		cf_fail(r, "cannot read the FDT: %s", strerror(errno ? errno : EIO));
 		goto out;

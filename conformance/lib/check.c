@@ -63,9 +63,9 @@ static void choose_profile(struct luoc_ctx *c)
 	}
 }
 
-static void ctx_init(struct luoc_ctx *c, const struct luoc_config *cfg,
-		     const struct luoc_mem *mem, const struct luoc_visitor *vis,
-		     struct luoc_result *res)
+void luoc_ctx_init(struct luoc_ctx *c, const struct luoc_config *cfg,
+		   const struct luoc_mem *mem, const struct luoc_visitor *vis,
+		   struct luoc_result *res)
 {
 	__builtin_memset(c, 0, sizeof(*c));
 	__builtin_memset(res, 0, sizeof(*res));
@@ -146,7 +146,7 @@ int luoc_check(const struct luoc_config *cfg, const struct luoc_mem *mem,
 
 	if (!res || luoc_cfg_check(cfg, mem))
 		return -LUOC_EINVAL;
-	ctx_init(&c, cfg, mem, vis, res);
+	luoc_ctx_init(&c, cfg, mem, vis, res);
 	choose_profile(&c);
 	res->profile = c.p;
 	c.stage = ST_ROOT;

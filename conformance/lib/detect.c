@@ -360,17 +360,7 @@ const struct luoc_profile *luoc_detect_buf(const struct luoc_config *cfg,
 	struct luoc_result res;
 	struct luoc_ctx c;
 
-	__builtin_memset(&c, 0, sizeof(c));
-	__builtin_memset(&res, 0, sizeof(res));
-	c.cfg = cfg;
-	c.mem = mem;
-	c.res = &res;
-	c.outcome_override = -1;
-	c.ps = cfg->page_size;
-	c.pshift = LUOC_LOG2(cfg->page_size);
-	c.be = cfg->big_endian;
-	luoc_bare_init(&c);
-	luoc_ws_init(&c);
+	luoc_ctx_init(&c, cfg, mem, NULL, &res);
 	return luoc_detect_ctx(&c, buf, len, guess, scorep);
 }
 

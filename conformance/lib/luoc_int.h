@@ -480,5 +480,9 @@ bool luoc_outcome_row(const struct luoc_profile *p, const char *req, enum luoc_o
 
 /* check.c */
 int luoc_cfg_check(const struct luoc_config *cfg, const struct luoc_mem *mem);
+/* A fresh context (and result) for cfg: the check's, and detection's. */
+void luoc_ctx_init(struct luoc_ctx *c, const struct luoc_config *cfg,
+		   const struct luoc_mem *mem, const struct luoc_visitor *vis,
+		   struct luoc_result *res);
 
 #endif /* LUOC_INT_H */

@@ -19,24 +19,32 @@
  * addresses it holds are checked as values; what they point at is not
  * read even when map() could serve it.
  */
+uint64_t luoc_bare_area(const struct luoc_config *cfg)
+{
+	uint64_t size = 0;
+	unsigned int i;
+
+	if (cfg->input == LUOC_INPUT_KHO_FDT)
+		return cfg->kho_root_size ? cfg->kho_root_size : cfg->page_size;
+	if (cfg->input != LUOC_INPUT_LUO_FDT)
+		return 0;
+	for (i = 0; i < luoc_n_profiles; i++) {
+		const struct luoc_profile *p = &luoc_profiles[i];
+		uint64_t s = p->luo_form == LUOC_LUO_RAW ? p->ser_size :
+			     (uint64_t)p->luo_fdt_pages * cfg->page_size;
+
+		size = s > size ? s : size;
+	}
+	return size;
+}
+
 void luoc_bare_init(struct luoc_ctx *c)
 {
 	const struct luoc_config *cfg = c->cfg;
-	uint64_t size = cfg->kho_root_size ? cfg->kho_root_size : c->ps;
-	unsigned int i;
 
 	c->bare = cfg->input != LUOC_INPUT_STATE;
-	if (cfg->input == LUOC_INPUT_LUO_FDT) {
-		for (i = 0, size = 0; i < luoc_n_profiles; i++) {
-			const struct luoc_profile *p = &luoc_profiles[i];
-			uint64_t s = p->luo_form == LUOC_LUO_RAW ? p->ser_size :
-				     (uint64_t)p->luo_fdt_pages * c->ps;
-
-			size = s > size ? s : size;
-		}
-	}
 	c->bare_lo = cfg->kho_root;
-	if (luoc_add_ovf(cfg->kho_root, size, &c->bare_hi))
+	if (luoc_add_ovf(cfg->kho_root, luoc_bare_area(cfg), &c->bare_hi))
 		c->bare_hi = ~(uint64_t)0;
 }
 

@@ -211,4 +211,12 @@ size_t luoc_workspace_hint(uint64_t image_bytes);
  */
 size_t luoc_workspace_hint_meta(uint64_t meta_bytes, uint64_t mem_bytes);
 
+/*
+ * The bytes map() must serve from cfg->kho_root for a bare input (see
+ * enum luoc_input): the KHO root's kho_root_size, else a page; for a LUO
+ * FDT the largest LUO blob of any profile (its LUO_FDT_SIZE, or a struct
+ * luo_ser).  0 for a whole state.
+ */
+uint64_t luoc_bare_area(const struct luoc_config *cfg);
+
 #endif /* LUOC_H */
